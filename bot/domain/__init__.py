@@ -1,0 +1,1 @@
+"""The domain: models, errors and rules, free of Telegram and SQL."""

@@ -1,0 +1,150 @@
+"""Domain models. Storage returns these; services and handlers pass them around."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=True, from_attributes=True)
+
+
+class Role(StrEnum):
+    PUPIL = "pupil"
+    GUARDIAN = "guardian"
+    SPECIALIST = "specialist"
+    COORDINATOR = "coordinator"
+    CATERER = "caterer"
+
+
+class SchoolKind(StrEnum):
+    GENERAL = "general"
+    VOCATIONAL = "vocational"
+
+
+class SpecialistKind(StrEnum):
+    TEACHER = "teacher"
+    PSYCHOLOGIST = "psychologist"
+    SOCIAL_PEDAGOGUE = "social_pedagogue"
+
+
+class MeasureKind(StrEnum):
+    SUBJECT_CONSULTATION = "subject_consultation"
+    EMOTIONAL_SUPPORT = "emotional_support"
+    MEALS = "meals"
+    TRANSPORT = "transport"
+    ACCOMMODATION = "accommodation"
+    INTERNSHIP_MEALS = "internship_meals"
+
+
+class Region(Model):
+    id: str
+    name: str
+
+
+class School(Model):
+    id: str
+    region_id: str
+    name: str
+    kind: SchoolKind
+    caterer_delivers_home: bool
+
+
+class Pupil(Model):
+    id: int
+    school_id: str
+    external_id: str
+    display_name: str
+    grade: int
+
+
+class Guardian(Model):
+    id: int
+    school_id: str
+    external_id: str
+    display_name: str
+
+
+class Specialist(Model):
+    id: int
+    school_id: str
+    external_id: str
+    display_name: str
+    kind: SpecialistKind
+    subjects: tuple[str, ...] = ()
+    on_duty: bool = False
+
+
+class Coordinator(Model):
+    id: int
+    school_id: str | None
+    region_id: str | None
+    external_id: str
+    display_name: str
+
+
+class PlanMeasure(Model):
+    id: int
+    plan_id: int
+    kind: MeasureKind
+    subject: str
+    hours_granted: float | None
+
+
+class SupportPlan(Model):
+    id: int
+    school_id: str
+    external_id: str
+    pupil_id: int
+    school_year: str
+    semester: int
+    starts_on: date
+    ends_on: date
+    created_on: date | None
+    measures: tuple[PlanMeasure, ...] = ()
+
+
+class PersonRef(Model):
+    """One person an account is linked to."""
+
+    role: Role
+    person_id: int
+    school_id: str
+    display_name: str
+
+
+class Account(Model):
+    telegram_id: int
+    language: str | None
+    telegram_language: str | None
+    active: bool
+    links: tuple[PersonRef, ...] = ()
+
+    @property
+    def role(self) -> Role | None:
+        return self.links[0].role if self.links else None
+
+    @property
+    def is_linked(self) -> bool:
+        return bool(self.links)
+
+
+class LinkCode(Model):
+    code: str
+    school_id: str
+    role: Role
+    person_id: int
+    display_name: str
+    expires_at: datetime
+
+
+class AuditEntry(Model):
+    id: int
+    at: datetime
+    actor_telegram_id: int | None
+    action: str
+    subject: str
+    detail: str

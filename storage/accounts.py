@@ -1,0 +1,204 @@
+"""Accounts, their links to people, one-time link codes and the audit log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.domain.models import Account, PersonRef, Role
+from storage.db import Connection, from_db_time, to_db_time
+
+# The display name of a linked person, whichever table they live in.
+_PERSON_SQL = {
+    Role.PUPIL: "SELECT school_id, display_name FROM pupils WHERE id = ?",
+    Role.GUARDIAN: "SELECT school_id, display_name FROM guardians WHERE id = ?",
+    Role.SPECIALIST: "SELECT school_id, display_name FROM specialists WHERE id = ?",
+    Role.COORDINATOR: (
+        "SELECT coalesce(school_id, region_id) AS school_id, display_name "
+        "FROM coordinators WHERE id = ?"
+    ),
+}
+
+
+async def get_person(conn: Connection, role: Role, person_id: int) -> PersonRef | None:
+    sql = _PERSON_SQL.get(role)
+    if sql is None:
+        return None
+    async with conn.execute(sql, (person_id,)) as cursor:
+        row = await cursor.fetchone()
+    if row is None:
+        return None
+    return PersonRef(
+        role=role, person_id=person_id, school_id=row["school_id"], display_name=row["display_name"]
+    )
+
+
+async def get_account(conn: Connection, telegram_id: int) -> Account | None:
+    async with conn.execute(
+        "SELECT telegram_id, language, telegram_language, active FROM accounts"
+        " WHERE telegram_id = ?",
+        (telegram_id,),
+    ) as cursor:
+        row = await cursor.fetchone()
+    if row is None:
+        return None
+    links = []
+    async with conn.execute(
+        "SELECT role, person_id FROM account_links WHERE telegram_id = ? ORDER BY linked_at",
+        (telegram_id,),
+    ) as cursor:
+        link_rows = await cursor.fetchall()
+    for link in link_rows:
+        person = await get_person(conn, Role(link["role"]), link["person_id"])
+        if person is not None:
+            links.append(person)
+    return Account(
+        telegram_id=row["telegram_id"],
+        language=row["language"],
+        telegram_language=row["telegram_language"],
+        active=bool(row["active"]),
+        links=tuple(links),
+    )
+
+
+async def ensure_account(
+    conn: Connection, telegram_id: int, telegram_language: str | None, now: datetime
+) -> None:
+    """Create the account on first contact; keep Telegram's language up to date."""
+    await conn.execute(
+        "INSERT INTO accounts (telegram_id, telegram_language, created_at) VALUES (?, ?, ?)"
+        " ON CONFLICT (telegram_id) DO UPDATE SET telegram_language = excluded.telegram_language,"
+        " active = 1"
+        " WHERE telegram_language IS NOT excluded.telegram_language OR active = 0",
+        (telegram_id, telegram_language, to_db_time(now)),
+    )
+
+
+async def set_language(conn: Connection, telegram_id: int, language: str) -> None:
+    await conn.execute(
+        "UPDATE accounts SET language = ? WHERE telegram_id = ?", (language, telegram_id)
+    )
+
+
+async def set_active(conn: Connection, telegram_id: int, active: bool) -> None:
+    await conn.execute(
+        "UPDATE accounts SET active = ? WHERE telegram_id = ?", (int(active), telegram_id)
+    )
+
+
+async def add_link(
+    conn: Connection, telegram_id: int, role: Role, person_id: int, now: datetime
+) -> None:
+    await conn.execute(
+        "INSERT OR IGNORE INTO account_links (telegram_id, role, person_id, linked_at)"
+        " VALUES (?, ?, ?, ?)",
+        (telegram_id, role.value, person_id, to_db_time(now)),
+    )
+
+
+async def accounts_of_person(conn: Connection, role: Role, person_id: int) -> list[int]:
+    """Telegram ids of the active accounts linked to one person."""
+    async with conn.execute(
+        "SELECT l.telegram_id FROM account_links l JOIN accounts a USING (telegram_id)"
+        " WHERE l.role = ? AND l.person_id = ? AND a.active = 1 ORDER BY l.linked_at",
+        (role.value, person_id),
+    ) as cursor:
+        return [row[0] for row in await cursor.fetchall()]
+
+
+async def erase_account(conn: Connection, telegram_id: int) -> None:
+    """Forget the account and its links; the school's records stay with the school."""
+    await conn.execute("DELETE FROM accounts WHERE telegram_id = ?", (telegram_id,))
+
+
+# --- link codes -------------------------------------------------------------------------
+
+
+async def add_link_code(
+    conn: Connection,
+    code_hash: str,
+    school_id: str,
+    role: Role,
+    person_id: int,
+    now: datetime,
+    expires_at: datetime,
+) -> None:
+    await conn.execute(
+        "INSERT INTO link_codes (code_hash, school_id, role, person_id, created_at, expires_at)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (code_hash, school_id, role.value, person_id, to_db_time(now), to_db_time(expires_at)),
+    )
+
+
+async def find_link_code(conn: Connection, code_hash: str) -> dict[str, object] | None:
+    async with conn.execute(
+        "SELECT school_id, role, person_id, expires_at, used_at FROM link_codes"
+        " WHERE code_hash = ?",
+        (code_hash,),
+    ) as cursor:
+        row = await cursor.fetchone()
+    if row is None:
+        return None
+    return {
+        "school_id": row["school_id"],
+        "role": Role(row["role"]),
+        "person_id": row["person_id"],
+        "expires_at": from_db_time(row["expires_at"]),
+        "used": row["used_at"] is not None,
+    }
+
+
+async def use_link_code(conn: Connection, code_hash: str, telegram_id: int, now: datetime) -> bool:
+    """Mark the code used; False if someone used it first."""
+    cursor = await conn.execute(
+        "UPDATE link_codes SET used_at = ?, used_by = ? WHERE code_hash = ? AND used_at IS NULL",
+        (to_db_time(now), telegram_id, code_hash),
+    )
+    return cursor.rowcount == 1
+
+
+async def get_throttle(conn: Connection, telegram_id: int) -> tuple[int, datetime | None]:
+    async with conn.execute(
+        "SELECT failed_link_attempts, link_locked_until FROM accounts WHERE telegram_id = ?",
+        (telegram_id,),
+    ) as cursor:
+        row = await cursor.fetchone()
+    if row is None:
+        return 0, None
+    until = row["link_locked_until"]
+    return int(row["failed_link_attempts"]), from_db_time(until) if until else None
+
+
+async def set_throttle(
+    conn: Connection, telegram_id: int, failures: int, locked_until: datetime | None
+) -> None:
+    await conn.execute(
+        "UPDATE accounts SET failed_link_attempts = ?, link_locked_until = ?"
+        " WHERE telegram_id = ?",
+        (failures, to_db_time(locked_until) if locked_until else None, telegram_id),
+    )
+
+
+# --- audit ------------------------------------------------------------------------------
+
+
+async def audit(
+    conn: Connection,
+    now: datetime,
+    actor_telegram_id: int | None,
+    action: str,
+    subject: str,
+    detail: str = "",
+) -> None:
+    await conn.execute(
+        "INSERT INTO audit_log (at, actor_telegram_id, action, subject, detail)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (to_db_time(now), actor_telegram_id, action, subject, detail),
+    )
+
+
+async def audit_of_subject(conn: Connection, subject: str) -> list[tuple[str, int | None, str]]:
+    async with conn.execute(
+        "SELECT at, actor_telegram_id, action FROM audit_log WHERE subject = ? ORDER BY id",
+        (subject,),
+    ) as cursor:
+        return [(r["at"], r["actor_telegram_id"], r["action"]) for r in await cursor.fetchall()]

@@ -1,0 +1,151 @@
+"""The SQLite database: connections, pragmas, migrations and the write transaction.
+
+Two connections: a writer, used only inside :meth:`Database.write` under a lock (so
+tasks never interleave transactions on it), and a reader for everything else (WAL lets
+it read while the writer writes). Each aiosqlite connection owns a non-daemon thread,
+so :meth:`Database.close` must run at shutdown.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+Connection = aiosqlite.Connection
+
+
+def to_db_time(when: datetime) -> str:
+    """Store aware datetimes as ISO 8601 in UTC, so text order is time order."""
+    if when.tzinfo is None:
+        raise ValueError("naive datetime given to storage")
+    return when.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def from_db_time(text: str) -> datetime:
+    return datetime.fromisoformat(text).astimezone(UTC)
+
+
+def migration_scripts() -> list[tuple[int, str, str]]:
+    """(version, name, sql) of every migration file, in order."""
+    found = []
+    for entry in resources.files("storage.migrations").iterdir():
+        name = entry.name
+        if name.endswith(".sql") and name[:4].isdigit():
+            found.append((int(name[:4]), name, entry.read_text(encoding="utf-8")))
+    found.sort()
+    versions = [version for version, _, _ in found]
+    if versions != list(range(1, len(found) + 1)):
+        raise RuntimeError(f"migration numbers must be 1..n without gaps, got {versions}")
+    return found
+
+
+def split_statements(sql: str) -> list[str]:
+    """Split a script into statements, the way sqlite3 itself sees them end."""
+    statements: list[str] = []
+    current = ""
+    for line in sql.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            if current.strip():
+                statements.append(current.strip())
+            current = ""
+    if current.strip() and not all(
+        part.strip().startswith("--") or not part.strip() for part in current.splitlines()
+    ):
+        raise ValueError(f"incomplete SQL statement at the end: {current.strip()[:60]}")
+    return statements
+
+
+class Database:
+    """One SQLite file. Open with :meth:`open`, close with :meth:`close`."""
+
+    def __init__(self, path: Path | str, busy_timeout_ms: int = 5000) -> None:
+        self.path = Path(path)
+        self.busy_timeout_ms = busy_timeout_ms
+        self._writer: aiosqlite.Connection | None = None
+        self._reader: aiosqlite.Connection | None = None
+        self._write_lock = asyncio.Lock()
+
+    async def _connect(self) -> aiosqlite.Connection:
+        conn = await aiosqlite.connect(self.path, isolation_level=None)
+        conn.row_factory = aiosqlite.Row
+        await conn.execute("PRAGMA foreign_keys = ON")
+        await conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
+        await conn.execute("PRAGMA synchronous = NORMAL")
+        return conn
+
+    async def open(self, migrate: bool = True) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._writer = await self._connect()
+        await self._writer.execute("PRAGMA journal_mode = WAL")
+        if migrate:
+            await self.migrate()
+        self._reader = await self._connect()
+
+    async def close(self) -> None:
+        for conn in (self._reader, self._writer):
+            if conn is not None:
+                await conn.close()
+        self._reader = self._writer = None
+
+    async def __aenter__(self) -> Database:
+        await self.open()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    @property
+    def reader(self) -> aiosqlite.Connection:
+        if self._reader is None:
+            raise RuntimeError("database is not open")
+        return self._reader
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[aiosqlite.Connection]:
+        """One write transaction (``BEGIN IMMEDIATE``), serialized across tasks."""
+        if self._writer is None:
+            raise RuntimeError("database is not open")
+        async with self._write_lock:
+            conn = self._writer
+            await conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                await conn.execute("ROLLBACK")
+                raise
+            else:
+                await conn.execute("COMMIT")
+
+    async def schema_version(self) -> int:
+        conn = self._writer or self._reader
+        if conn is None:
+            raise RuntimeError("database is not open")
+        async with conn.execute("PRAGMA user_version") as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def migrate(self, target: int | None = None) -> list[str]:
+        """Apply the migrations above ``PRAGMA user_version``, each in its own transaction."""
+        applied: list[str] = []
+        current = await self.schema_version()
+        for version, name, sql in migration_scripts():
+            if version <= current or (target is not None and version > target):
+                continue
+            async with self.write() as conn:
+                for statement in split_statements(sql):
+                    await conn.execute(statement)
+                await conn.execute(f"PRAGMA user_version = {version}")
+            log.info("applied migration %s", name)
+            applied.append(name)
+        return applied
