@@ -21,7 +21,7 @@ from pydantic import (
     model_validator,
 )
 
-TOKEN_ENV = "PUMPURS_BOT_TOKEN"
+TOKEN_ENV = "PUMPURS_BOT_TOKEN"  # noqa: S105 - the variable's name, not a secret
 LANGUAGES = ("lv", "ru", "en")
 
 

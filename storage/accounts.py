@@ -172,8 +172,7 @@ async def set_throttle(
     conn: Connection, telegram_id: int, failures: int, locked_until: datetime | None
 ) -> None:
     await conn.execute(
-        "UPDATE accounts SET failed_link_attempts = ?, link_locked_until = ?"
-        " WHERE telegram_id = ?",
+        "UPDATE accounts SET failed_link_attempts = ?, link_locked_until = ? WHERE telegram_id = ?",
         (failures, to_db_time(locked_until) if locked_until else None, telegram_id),
     )
 

@@ -37,9 +37,9 @@ async def get_school(conn: Connection, school_id: str) -> School | None:
 
 
 async def list_schools(conn: Connection, region_id: str | None = None) -> list[School]:
-    sql, args = "SELECT * FROM schools", ()
+    sql, args = "SELECT * FROM schools", []
     if region_id is not None:
-        sql, args = sql + " WHERE region_id = ?", (region_id,)
+        sql, args = sql + " WHERE region_id = ?", [region_id]
     async with conn.execute(sql + " ORDER BY id", args) as cursor:
         return [_school(row) for row in await cursor.fetchall()]
 

@@ -50,3 +50,12 @@ async def cancel_reminders(conn: Connection, ref: str, kinds: tuple[str, ...] = 
         args.extend(kinds)
     cursor = await conn.execute(sql, args)
     return cursor.rowcount
+
+
+async def cancel_reminders_of_chat(conn: Connection, chat_id: int) -> int:
+    """Cancel everything pending for one chat (the account was erased)."""
+    cursor = await conn.execute(
+        "UPDATE reminders SET state = 'cancelled' WHERE chat_id = ? AND state = 'pending'",
+        (chat_id,),
+    )
+    return cursor.rowcount

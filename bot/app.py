@@ -1,0 +1,139 @@
+"""``build_application()``: the one place where the bot is wired together."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import BotCommand, Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    ExtBot,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot.clock import Clock, SystemClock
+from bot.config import Config
+from bot.context import BotContext, BotData
+from bot.domain.callback import pattern
+from bot.domain.errors import N_
+from bot.i18n import LANGUAGES
+from bot.runtime import Services
+from handlers import common
+
+log = logging.getLogger(__name__)
+
+BotApp = Application[ExtBot[None], BotContext, dict[Any, Any], dict[Any, Any], BotData, Any]
+
+# The command menu, per language; descriptions are English msgids.
+COMMANDS = [
+    ("start", N_("Main menu")),
+    ("help", N_("Help and helpline numbers")),
+    ("language", N_("Choose the language")),
+    ("me", N_("What the bot holds about me")),
+]
+
+
+def build_application(
+    config: Config,
+    *,
+    clock: Clock | None = None,
+    request: BaseRequest | None = None,
+    token: str | None = None,
+) -> BotApp:
+    """The bot, ready for ``run_polling``/``run_webhook`` or a test transport.
+
+    Args:
+        config: the validated configuration.
+        clock: time for the services; the system clock unless a test or the demo gives one.
+        request: a transport to use instead of HTTPS to the Bot API (tests, local chat).
+        token: the bot token; defaults to the environment or the config file.
+    """
+    services = Services.create(config, clock or SystemClock())
+    builder = (
+        ApplicationBuilder()
+        .token(token or config.bot_token())
+        .base_url(config.telegram.api_base_url)
+        .base_file_url(config.telegram.api_file_url)
+        .context_types(ContextTypes(context=BotContext, bot_data=BotData))
+        .defaults(Defaults(tzinfo=services.texts.tz))
+        # Updates of one user are independent of other users' updates, but handlers
+        # are written for one update at a time per user: PTB's default, kept.
+        .concurrent_updates(False)
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request).updater(None)
+    else:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
+    app: BotApp = builder.build()
+    app.bot_data.services = services
+    _add_handlers(app)
+    return app
+
+
+def _add_handlers(app: BotApp) -> None:
+    """Every handler, in order. The first matching handler of a group wins."""
+    # Group -1: before anything else, load the sender's account and language.
+    app.add_handler(TypeHandler(Update, common.load_account), group=-1)
+
+    # Commands everyone has, linked or not.
+    app.add_handler(CommandHandler("start", common.start))
+    app.add_handler(CommandHandler("help", common.help_command))
+    app.add_handler(CommandHandler("language", common.language_command))
+    app.add_handler(CommandHandler("me", common.me))
+
+    # Buttons of the first screens.
+    app.add_handler(CallbackQueryHandler(common.menu_button, pattern=pattern("menu")))
+    app.add_handler(CallbackQueryHandler(common.language_button, pattern=pattern("lang")))
+    app.add_handler(CallbackQueryHandler(common.me_button, pattern=pattern("me")))
+    app.add_handler(CallbackQueryHandler(common.plan_button, pattern=pattern("plan")))
+
+    # Last: what no feature took. A typed code, unknown text, other media, stale buttons.
+    private = filters.ChatType.PRIVATE
+    app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, common.text_message))
+    app.add_handler(
+        MessageHandler(private & ~filters.TEXT & ~filters.COMMAND, common.other_message)
+    )
+    app.add_handler(MessageHandler(private & filters.COMMAND, common.help_command))
+    app.add_handler(CallbackQueryHandler(common.stale_button))
+
+    app.add_error_handler(common.on_error)
+
+
+async def open_services(app: BotApp) -> Services:
+    """Open the database and register commands; shared by ``post_init`` and the tests."""
+    services = app.bot_data.services
+    assert services is not None  # noqa: S101 - set by build_application
+    await services.open()
+    for language in (None, *LANGUAGES):
+        texts = services.texts.for_language(language or services.texts.default_language)
+        await app.bot.set_my_commands(
+            [BotCommand(name, texts(description)) for name, description in COMMANDS],
+            language_code=language,
+        )
+    return services
+
+
+async def close_services(app: BotApp) -> None:
+    services = app.bot_data.services
+    if services is not None:
+        await services.close()
+
+
+async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    await open_services(app)
+
+
+async def _post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    await close_services(app)

@@ -1,0 +1,151 @@
+"""The ``pumpurs-bot`` command: run, migrate, import, issue-codes, chat, demo."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.clock import SystemClock
+from bot.config import Config, ConfigError, load_config
+from bot.domain.errors import DomainError, ImportFailed
+from bot.domain.models import Role
+from bot.services.accounts import AccountService
+from storage import Database
+
+log = logging.getLogger("pumpurs-bot")
+
+EXIT_CONFIG = 2
+EXIT_FAILED = 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pumpurs-bot", description=__doc__)
+    parser.add_argument(
+        "--config", type=Path, default=Path("config.toml"), help="TOML file (config.toml)"
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="run the bot (long polling, or webhook if configured)")
+    commands.add_parser("migrate", help="bring the database up to the current schema")
+    imp = commands.add_parser("import", help="import schools, people or plans from CSV files")
+    imp.add_argument("files", nargs="+", type=Path)
+    codes = commands.add_parser("issue-codes", help="write one-time link codes as CSV")
+    codes.add_argument("--school", required=True, help="the school's id")
+    codes.add_argument(
+        "--role", choices=[r.value for r in Role if r != Role.CATERER], action="append"
+    )
+    codes.add_argument("--out", type=Path, help="CSV file to write (default: standard output)")
+    commands.add_parser("chat", help="talk to the bot in this terminal (no network)")
+    demo = commands.add_parser("demo", help="make a demo database and open the local chat")
+    demo.add_argument("--dir", type=Path, default=Path("demo"), help="where the demo lives")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    # httpx logs every request URL, and the URL holds the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    if args.command == "demo":
+        from bot.localchat.demo import run_demo
+
+        return run_demo(args.dir)
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        print(f"pumpurs-bot: config error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    logging.getLogger().setLevel(config.logging.level)
+    try:
+        if args.command == "run":
+            return _run(config)
+        if args.command == "chat":
+            from bot.localchat.chat import run_chat
+
+            return asyncio.run(run_chat(config))
+        return asyncio.run(_offline(args, config))
+    except DomainError as exc:
+        print(f"pumpurs-bot: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+async def _offline(args: argparse.Namespace, config: Config) -> int:
+    """The commands that only touch the database."""
+    async with Database(config.database.path, config.database.busy_timeout_ms) as db:
+        if args.command == "migrate":
+            print(f"database {config.database.path} at schema version {await db.schema_version()}")
+            return 0
+        if args.command == "import":
+            return await _import(db, args.files)
+        if args.command == "issue-codes":
+            roles = [Role(r) for r in (args.role or ["pupil", "guardian"])]
+            service = AccountService(db, SystemClock(), config.linking)
+            issued = await service.issue_codes(args.school, roles)
+            handle = args.out.open("w", newline="", encoding="utf-8") if args.out else sys.stdout
+            try:
+                writer = csv.writer(handle)
+                writer.writerow(["role", "person_id", "display_name", "code", "expires_at"])
+                for item in issued:
+                    writer.writerow(
+                        [
+                            item.role.value,
+                            item.external_id,
+                            item.display_name,
+                            item.code,
+                            item.expires_at.isoformat(),
+                        ]
+                    )
+            finally:
+                if args.out:
+                    handle.close()
+            print(f"{len(issued)} codes issued for school {args.school}", file=sys.stderr)
+            return 0
+    raise AssertionError(args.command)
+
+
+async def _import(db: Database, files: list[Path]) -> int:
+    from bot.services.importer import import_csv
+
+    for path in files:
+        try:
+            report = await import_csv(db, path)
+        except ImportFailed as exc:
+            print(f"{path}: not imported, nothing stored:", file=sys.stderr)
+            for problem in exc.problems:
+                print(f"  {problem}", file=sys.stderr)
+            return EXIT_FAILED
+        print(f"{path}: {report.kind}, {report.rows} rows, {report.changed} changed")
+    return 0
+
+
+def _run(config: Config) -> int:
+    from bot.app import build_application
+
+    if not config.bot_token():
+        print(
+            "pumpurs-bot: config error: telegram.token: not set "
+            "(set PUMPURS_BOT_TOKEN or telegram.token)",
+            file=sys.stderr,
+        )
+        return EXIT_CONFIG
+    app = build_application(config)
+    tg = config.telegram
+    if tg.mode == "webhook":
+        secret = tg.webhook.secret_token.get_secret_value() or None
+        app.run_webhook(
+            listen=tg.webhook.listen,
+            port=tg.webhook.port,
+            url_path="telegram",
+            webhook_url=tg.webhook.url,
+            secret_token=secret,
+            allowed_updates=["message", "callback_query"],
+        )
+    else:
+        app.run_polling(allowed_updates=["message", "callback_query"])
+    return 0

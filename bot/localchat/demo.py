@@ -1,0 +1,68 @@
+"""``make demo``: a demo database from ``examples/``, linked demo users, and the local chat."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from bot.clock import SystemClock
+from bot.config import Config, parse_config
+from bot.domain.models import Role
+from bot.localchat.chat import run_chat
+from bot.localchat.driver import TelegramUser
+from bot.services.accounts import AccountService
+from bot.services.importer import import_csv
+from storage import Database, people
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+IMPORT_ORDER = ("schools", "pupils", "guardians", "specialists", "coordinators", "plans")
+DEMO_SCHOOL = "RIGA-01"
+
+# Telegram ids of the demo's people; "new" has no link and gets the greeting.
+DEMO_USERS = {
+    "new": TelegramUser(1000, "Jauns", "lv"),
+    "pupil": TelegramUser(1001, "Skolēns", "lv"),
+    "guardian": TelegramUser(1002, "Vecāks", "lv"),
+    "specialist": TelegramUser(1003, "Speciālists", "lv"),
+    "coordinator": TelegramUser(1004, "Koordinators", "lv"),
+}
+
+
+def demo_config(folder: Path) -> Config:
+    return parse_config({"database": {"path": str(folder / "pumpurs-demo.sqlite3")}})
+
+
+async def prepare_demo(config: Config, examples: Path = EXAMPLES) -> str:
+    """Import the examples and link the demo users; return a spare pupil code to try."""
+    clock = SystemClock()
+    async with Database(config.database.path) as db:
+        for kind in IMPORT_ORDER:
+            path = examples / f"{kind}.csv"
+            if path.exists():
+                await import_csv(db, path)
+        accounts = AccountService(db, clock, config.linking)
+        if await people.get_school(db.reader, DEMO_SCHOOL) is None:
+            raise SystemExit(f"the examples have no school {DEMO_SCHOOL}")
+        spare = ""
+        for role in (Role.PUPIL, Role.GUARDIAN, Role.SPECIALIST, Role.COORDINATOR):
+            user = DEMO_USERS[role.value]
+            codes = await accounts.issue_codes(DEMO_SCHOOL, [role])
+            account = await accounts.touch(user.id, user.language_code)
+            if not account.is_linked and codes:
+                await accounts.link(user.id, codes[0].code)
+            if role == Role.PUPIL and len(codes) > 1:
+                spare = f"{codes[1].code} ({codes[1].display_name})"
+        return spare
+
+
+def run_demo(folder: Path) -> int:
+    folder.mkdir(parents=True, exist_ok=True)
+    config = demo_config(folder)
+    spare = asyncio.run(prepare_demo(config))
+    intro = (
+        "Demo: you are a new user. Type this pupil's one-time code to link: "
+        f"{spare}\nor switch with /as pupil | guardian | specialist | coordinator."
+    )
+    return asyncio.run(
+        run_chat(config, users=DEMO_USERS, start_as="new", intro=intro, downloads=folder / "files")
+    )

@@ -1,0 +1,1 @@
+"""Telegram handlers: read the update, call one service function, render the answer."""

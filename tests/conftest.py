@@ -1,0 +1,56 @@
+"""Fixtures: a config in a temp folder, a fake clock, and the real bot over a local Bot API."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.app import BotApp, build_application, close_services, open_services
+from bot.clock import FakeClock
+from bot.config import Config, parse_config
+from bot.localchat import InProcessBotApi, LocalTelegram, TelegramUser
+from bot.runtime import Services
+from tests.factories import World, make_world
+
+RIGA = ZoneInfo("Europe/Riga")
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Config:
+    return parse_config({"database": {"path": str(tmp_path / "bot.sqlite3")}})
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    # A Tuesday morning in term time.
+    return FakeClock(datetime(2026, 12, 1, 9, 0, tzinfo=RIGA))
+
+
+@dataclass
+class BotHarness:
+    """The real Application over the in-process Bot API, with its services open."""
+
+    app: BotApp
+    api: InProcessBotApi
+    tg: LocalTelegram
+    services: Services
+    world: World
+
+    def user(self, telegram_id: int, language: str | None = "lv") -> TelegramUser:
+        return TelegramUser(telegram_id, f"User{telegram_id}", language)
+
+
+@pytest.fixture
+async def harness(config: Config, clock: FakeClock) -> AsyncIterator[BotHarness]:
+    api = InProcessBotApi()
+    app = build_application(config, clock=clock, request=api, token="1:local")
+    async with app:
+        services = await open_services(app)
+        world = await make_world(services.db)
+        yield BotHarness(app, api, LocalTelegram(app, api), services, world)
+        await close_services(app)

@@ -1,0 +1,111 @@
+"""A small world of schools, people and plans, written straight into a test database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from bot.domain.models import Role
+from storage import Database
+
+
+@dataclass(frozen=True)
+class World:
+    school_id: str
+    pupil_id: int
+    second_pupil_id: int
+    other_school_pupil_id: int
+    guardian_id: int
+    teacher_id: int
+    psychologist_id: int
+    coordinator_id: int
+    plan_id: int
+
+
+async def make_world(
+    db: Database,
+    *,
+    plan_start: date = date(2026, 9, 1),
+    plan_end: date = date(2026, 12, 31),
+    grade: int = 7,
+) -> World:
+    """Two schools; a pupil with a plan (maths 4 h, emotional support 3 h, meals),
+    a sister without a plan, a guardian of both, a maths teacher, an on-duty psychologist."""
+    async with db.write() as conn:
+        await conn.execute("INSERT INTO regions VALUES ('R1', 'Rīga'), ('R2', 'Latgale')")
+        await conn.execute(
+            "INSERT INTO schools VALUES ('S1', 'R1', 'Rīgas 1. vidusskola', 'general', 1),"
+            " ('S2', 'R2', 'Daugavpils tehnikums', 'vocational', 0)"
+        )
+        pupil = await _insert(
+            conn,
+            "INSERT INTO pupils (school_id, external_id, display_name, grade)"
+            " VALUES ('S1', 'P1', 'Anna Ozola', ?)",
+            (grade,),
+        )
+        sister = await _insert(
+            conn,
+            "INSERT INTO pupils (school_id, external_id, display_name, grade)"
+            " VALUES ('S1', 'P2', 'Līga Ozola', 5)",
+        )
+        other = await _insert(
+            conn,
+            "INSERT INTO pupils (school_id, external_id, display_name, grade)"
+            " VALUES ('S2', 'P9', 'Jānis Bērziņš', 11)",
+        )
+        guardian = await _insert(
+            conn,
+            "INSERT INTO guardians (school_id, external_id, display_name)"
+            " VALUES ('S1', 'G1', 'Inese Ozola')",
+        )
+        await conn.execute(
+            "INSERT INTO guardian_pupils VALUES (?, ?), (?, ?)", (guardian, pupil, guardian, sister)
+        )
+        teacher = await _insert(
+            conn,
+            "INSERT INTO specialists (school_id, external_id, display_name, kind)"
+            " VALUES ('S1', 'T1', 'Pēteris Kalniņš', 'teacher')",
+        )
+        await conn.execute("INSERT INTO specialist_subjects VALUES (?, 'Matemātika')", (teacher,))
+        psychologist = await _insert(
+            conn,
+            "INSERT INTO specialists (school_id, external_id, display_name, kind, on_duty)"
+            " VALUES ('S1', 'T2', 'Dace Liepa', 'psychologist', 1)",
+        )
+        coordinator = await _insert(
+            conn,
+            "INSERT INTO coordinators (school_id, external_id, display_name)"
+            " VALUES ('S1', 'K1', 'Ilze Vītola')",
+        )
+        plan = await _insert(
+            conn,
+            "INSERT INTO plans (school_id, external_id, pupil_id, school_year, semester,"
+            " starts_on, ends_on) VALUES ('S1', 'IAP-1', ?, '2026/2027', 1, ?, ?)",
+            (pupil, plan_start.isoformat(), plan_end.isoformat()),
+        )
+        await conn.execute(
+            "INSERT INTO plan_measures (plan_id, kind, subject, hours_granted) VALUES"
+            " (?, 'subject_consultation', 'Matemātika', 4),"
+            " (?, 'emotional_support', '', 3), (?, 'meals', '', NULL)",
+            (plan, plan, plan),
+        )
+    return World("S1", pupil, sister, other, guardian, teacher, psychologist, coordinator, plan)
+
+
+async def _insert(conn: object, sql: str, args: tuple[object, ...] = ()) -> int:
+    cursor = await conn.execute(sql, args)  # type: ignore[attr-defined]
+    return int(cursor.lastrowid)
+
+
+async def link(db: Database, telegram_id: int, role: Role, person_id: int) -> None:
+    """Link an account directly, as if a code had been entered."""
+    async with db.write() as conn:
+        await conn.execute(
+            "INSERT OR IGNORE INTO accounts (telegram_id, created_at) VALUES (?, '2026-01-01')",
+            (telegram_id,),
+        )
+        await conn.execute(
+            "INSERT INTO account_links (telegram_id, role, person_id, linked_at)"
+            " VALUES (?, ?, ?, '2026-01-01T00:00:00+00:00')",
+            (telegram_id, role.value, person_id),
+        )
