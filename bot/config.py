@@ -100,6 +100,22 @@ class PrivacyConfig(_Section):
     free_text_retention_days: int = Field(default=90, ge=1)
 
 
+class BookingConfig(_Section):
+    """Consultations: booking rules (filled by the consultations feature)."""
+
+
+class CareConfig(_Section):
+    """Care for emotional support: crisis words and alerts (filled by the care feature)."""
+
+
+class RemindersConfig(_Section):
+    """The reminder engine: offsets, quiet hours, rates (filled by the reminders feature)."""
+
+
+class MealsConfig(_Section):
+    """Meals delivered home and internship support (filled by the meals feature)."""
+
+
 class LoggingConfig(_Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
@@ -111,6 +127,10 @@ class Config(_Section):
     i18n: I18nConfig = I18nConfig()
     helplines: HelplineConfig = HelplineConfig()
     privacy: PrivacyConfig = PrivacyConfig()
+    booking: BookingConfig = BookingConfig()
+    care: CareConfig = CareConfig()
+    reminders: RemindersConfig = RemindersConfig()
+    meals: MealsConfig = MealsConfig()
     logging: LoggingConfig = LoggingConfig()
 
     def bot_token(self) -> str:

@@ -8,6 +8,7 @@ from bot.clock import Clock
 from bot.config import Config
 from bot.i18n import Translator
 from bot.services.accounts import AccountService
+from bot.services.reminders import ReminderService
 from storage import Database
 
 
@@ -18,16 +19,20 @@ class Services:
     db: Database
     texts: Translator
     accounts: AccountService
+    reminders: ReminderService
 
     @classmethod
     def create(cls, config: Config, clock: Clock) -> Services:
         db = Database(config.database.path, config.database.busy_timeout_ms)
+        texts = Translator(config.i18n.default_language, config.i18n.timezone)
+        reminders = ReminderService(db, clock, config.reminders, texts)
         return cls(
             config=config,
             clock=clock,
             db=db,
-            texts=Translator(config.i18n.default_language, config.i18n.timezone),
+            texts=texts,
             accounts=AccountService(db, clock, config.linking),
+            reminders=reminders,
         )
 
     async def open(self) -> None:

@@ -16,25 +16,29 @@ async def schedule_reminder(
     conn: Connection,
     *,
     chat_id: int,
+    role: str,
     kind: str,
     ref: str,
     due_at: datetime,
+    event_at: datetime | None = None,
     not_after: datetime | None = None,
     payload: dict[str, Any] | None = None,
 ) -> None:
-    """Create the reminder, or move it if it is still pending (one per chat, kind and ref)."""
+    """Create the reminder, or move it if it is not sent yet (one per chat, kind and ref)."""
     await conn.execute(
-        "INSERT INTO reminders (chat_id, kind, ref, due_at, not_after, payload)"
-        " VALUES (?, ?, ?, ?, ?, ?)"
+        "INSERT INTO reminders (chat_id, role, kind, ref, due_at, event_at, not_after, payload)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (chat_id, kind, ref) DO UPDATE SET due_at = excluded.due_at,"
-        " not_after = excluded.not_after, payload = excluded.payload, state = 'pending',"
-        " attempts = 0, last_error = NULL"
+        " event_at = excluded.event_at, not_after = excluded.not_after,"
+        " payload = excluded.payload, state = 'pending', attempts = 0, last_error = NULL"
         " WHERE reminders.state IN ('pending', 'cancelled', 'expired', 'failed')",
         (
             chat_id,
+            role,
             kind,
             ref,
             to_db_time(due_at),
+            to_db_time(event_at) if event_at else None,
             to_db_time(not_after) if not_after else None,
             json.dumps(payload or {}, ensure_ascii=False, sort_keys=True),
         ),

@@ -148,3 +148,39 @@ class AuditEntry(Model):
     action: str
     subject: str
     detail: str
+
+
+class ReminderState(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+
+
+class Reminder(Model):
+    """One scheduled message. ``kind`` is ``base`` or ``base:variant`` (e.g. an offset)."""
+
+    id: int
+    chat_id: int
+    role: Role
+    kind: str
+    ref: str
+    due_at: datetime
+    event_at: datetime | None
+    not_after: datetime | None
+    payload: dict[str, object]
+    state: ReminderState
+    attempts: int
+
+    @property
+    def base_kind(self) -> str:
+        return self.kind.split(":", 1)[0]
+
+
+class OutgoingMessage(Model):
+    """A message a service wants sent, in words already: text and (label, data) buttons."""
+
+    text: str
+    buttons: tuple[tuple[tuple[str, str], ...], ...] = ()

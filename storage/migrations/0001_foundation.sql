@@ -135,13 +135,38 @@ CREATE TABLE audit_log (
 );
 CREATE INDEX audit_log_subject ON audit_log(subject);
 
+-- Per-account preferences (reminder offsets, optional reminders off), name -> JSON value.
+CREATE TABLE account_settings (
+    telegram_id INTEGER NOT NULL REFERENCES accounts(telegram_id) ON DELETE CASCADE,
+    name        TEXT NOT NULL,
+    value       TEXT NOT NULL,
+    PRIMARY KEY (telegram_id, name)
+) WITHOUT ROWID;
+
+-- Words of crisis seen in a message. Only which list matched is kept, never the text.
+CREATE TABLE crisis_events (
+    id          INTEGER PRIMARY KEY,
+    at          TEXT NOT NULL,
+    telegram_id INTEGER NOT NULL,
+    pupil_id    INTEGER REFERENCES pupils(id) ON DELETE SET NULL,
+    school_id   TEXT,
+    category    TEXT NOT NULL,
+    language    TEXT NOT NULL,
+    alerted     INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX crisis_events_pupil ON crisis_events(pupil_id, at);
+
 -- Every scheduled message is a row here; the scheduler only wakes the dispatcher.
+-- role is the recipient's (quiet hours apply to pupils and guardians); event_at is the
+-- time of what the reminder is about (a session's start), so moving offsets can re-plan.
 CREATE TABLE reminders (
     id         INTEGER PRIMARY KEY,
     chat_id    INTEGER NOT NULL,
+    role       TEXT NOT NULL,
     kind       TEXT NOT NULL,
     ref        TEXT NOT NULL,
     due_at     TEXT NOT NULL,
+    event_at   TEXT,
     not_after  TEXT,
     payload    TEXT NOT NULL DEFAULT '{}',
     state      TEXT NOT NULL DEFAULT 'pending'
