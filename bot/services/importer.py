@@ -91,11 +91,16 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _HOURS = re.compile(r"\d{1,4}(\.\d{1,2})?")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _YEAR = re.compile(r"(\d{4})/(\d{4})")
+# a Latvian personal code as written: DDMMYY-NNNNN (also the newer 32NNNN-NNNNN)
+_CODE_VALUE = re.compile(r"(?<!\d)\d{6}-\d{5}(?!\d)")
+_CODE_COLUMN = re.compile(r"personas_?kods|personal_?code|person_?code|^pk$")
 
 
 def _plain(text: str) -> str:
     if _CONTROL.search(text):
         raise ValueError("must not contain control characters or line breaks")
+    if _CODE_VALUE.search(text):
+        raise ValueError("looks like a personal code (personas kods), which is never accepted")
     return text
 
 
@@ -299,7 +304,6 @@ _MODELS: dict[ImportKind, type[_Line]] = {
     ImportKind.PLANS: PlanLine,
 }
 HEADERS = {kind: tuple(model.model_fields) for kind, model in _MODELS.items()}
-_PERSONAL_CODE = {"personas_kods", "personaskods", "personal_code", "person_code", "pk"}
 
 Problem = tuple[int, str]
 
@@ -324,7 +328,7 @@ def _detect(header: list[str]) -> tuple[ImportKind, list[str]]:
     """The kind of file and its column names, from the header row."""
     names = [name.strip().lower() for name in header]
     for name in names:
-        if re.sub(r"[\s-]+", "_", name) in _PERSONAL_CODE:
+        if _CODE_COLUMN.search(re.sub(r"[\s-]+", "_", name)):
             raise ImportFailed(
                 [
                     f"line 1: column {name!r}: a personal code (personas kods) is never"
