@@ -264,7 +264,11 @@ async def plan_button(update: Update, context: BotContext) -> None:
                 )
             )
             for measure in plan.measures:
-                lines.append("  • " + measure_label(t, measure.kind.value, measure.subject))
+                label = measure_label(t, measure.kind.value, measure.subject)
+                if measure.hours_granted is not None:
+                    hours = t.n("{n} hour", "{n} hours", int(measure.hours_granted))
+                    label = t("{measure} ({hours})", measure=label, hours=hours)
+                lines.append("  • " + label)
         blocks.append("\n".join(lines))
     text = "\n\n".join(blocks) if blocks else t("No support plan yet.")
     await answer(update, context, text, [[(t("⬅️ Menu"), pack("menu", "home"))]], edit=True)

@@ -5,6 +5,6 @@ It drives the real PTB ``Application`` with no network and no token. The local c
 """
 
 from bot.localchat.driver import LocalTelegram, TelegramUser
-from bot.localchat.transport import InProcessBotApi, Outgoing
+from bot.localchat.transport import InProcessBotApi, Outgoing, messages
 
-__all__ = ["InProcessBotApi", "LocalTelegram", "Outgoing", "TelegramUser"]
+__all__ = ["InProcessBotApi", "LocalTelegram", "Outgoing", "TelegramUser", "messages"]

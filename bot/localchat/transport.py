@@ -51,6 +51,11 @@ class Outgoing:
         raise KeyError(f"no button with {label_part!r} in {self.button_texts}")
 
 
+def messages(sent: list[Outgoing]) -> list[Outgoing]:
+    """Only the messages sent or edited, without the answers to button presses."""
+    return [item for item in sent if item.method != "answerCallbackQuery"]
+
+
 @dataclass
 class ChatMessage:
     """A message as it stands now in a chat (after edits)."""
@@ -242,12 +247,8 @@ class InProcessBotApi(BaseRequest):
 
     def _api_answerCallbackQuery(self, params: dict[str, Any], files: dict[str, Any]) -> Any:  # noqa: N802
         text = str(params.get("text") or "")
-        if text or params.get("show_alert"):
-            self._log(
-                Outgoing(
-                    "answerCallbackQuery", None, None, text, alert=bool(params.get("show_alert"))
-                )
-            )
+        alert = bool(params.get("show_alert"))
+        self._log(Outgoing("answerCallbackQuery", None, None, text, alert=alert))
         return True
 
     def _api_sendDocument(self, params: dict[str, Any], files: dict[str, Any]) -> Any:  # noqa: N802

@@ -63,9 +63,11 @@ CREATE TABLE coordinators (
     region_id    TEXT REFERENCES regions(id),
     external_id  TEXT NOT NULL,
     display_name TEXT NOT NULL,
-    CHECK ((school_id IS NULL) <> (region_id IS NULL)),
-    UNIQUE (school_id, region_id, external_id)
+    CHECK ((school_id IS NULL) <> (region_id IS NULL))
 );
+-- NULLs are distinct in a UNIQUE constraint, so the key is an expression index.
+CREATE UNIQUE INDEX coordinators_key
+    ON coordinators(coalesce(school_id, ''), coalesce(region_id, ''), external_id);
 
 CREATE TABLE plans (
     id           INTEGER PRIMARY KEY,

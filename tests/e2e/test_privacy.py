@@ -1,0 +1,90 @@
+"""Nobody sees anything private until linked, and forged buttons act on nothing."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot.domain.models import Role
+from bot.localchat import messages
+from tests.conftest import BotHarness
+from tests.factories import link
+
+PRIVATE = ("Anna", "Ozola", "IAP-1", "Matemātika", "Līga")
+
+
+@pytest.mark.parametrize(
+    "data", ["plan:show", "plan:show:1", "me:erase_ok", "bk:ok:1", "zz:top", "menu:home:9", "x"]
+)
+async def test_an_unlinked_user_gets_nothing_private_whatever_they_press(
+    harness: BotHarness, data: str
+) -> None:
+    user = harness.user(30)
+    await harness.tg.send(user, "/start")
+    sent = await harness.tg.press(user, data)
+    shown = " ".join(item.text for item in sent)
+    assert sent, "every press gets an answer"
+    for secret in PRIVATE:
+        assert secret not in shown
+
+
+@pytest.mark.parametrize("text", ["Anna Ozola", "IAP-1", "/plan", "P1", "x" * 5000])
+async def test_an_unlinked_user_gets_nothing_private_whatever_they_type(
+    harness: BotHarness, text: str
+) -> None:
+    sent = await harness.tg.send(harness.user(31), text)
+    assert sent
+    for secret in PRIVATE:
+        assert secret not in " ".join(item.text for item in sent)
+
+
+async def test_a_pupil_sees_only_their_own_plan(harness: BotHarness) -> None:
+    await link(harness.services.db, 32, Role.PUPIL, harness.world.pupil_id)
+    user = harness.user(32)
+    await harness.tg.send(user, "/start")
+    sent = await harness.tg.press_label(user, "Mans atbalsta plāns")
+    text = messages(sent)[-1].text
+    assert "IAP-1" in text and "Matemātika" in text and "4 stundas" in text
+    assert "Līga" not in text
+
+
+async def test_a_parent_reading_a_childs_plan_is_audited(harness: BotHarness) -> None:
+    await link(harness.services.db, 33, Role.GUARDIAN, harness.world.guardian_id)
+    user = harness.user(33)
+    await harness.tg.send(user, "/start")
+    sent = messages(await harness.tg.press_label(user, "Manu bērnu plāni"))
+    assert "Anna Ozola" in sent[-1].text and "Līga Ozola" in sent[-1].text
+    async with harness.services.db.reader.execute(
+        "SELECT actor_telegram_id, action, subject FROM audit_log WHERE action = 'read_plan'"
+    ) as cursor:
+        rows = {tuple(r) for r in await cursor.fetchall()}
+    assert rows == {
+        (33, "read_plan", f"pupil:{harness.world.pupil_id}"),
+        (33, "read_plan", f"pupil:{harness.world.second_pupil_id}"),
+    }
+
+
+async def test_me_export_holds_only_the_users_own_data(harness: BotHarness) -> None:
+    await link(harness.services.db, 34, Role.PUPIL, harness.world.pupil_id)
+    user = harness.user(34)
+    await harness.tg.send(user, "/me")
+    sent = await harness.tg.press_label(user, "Lejupielādēt")
+    document = next(item for item in sent if item.method == "sendDocument")
+    data = json.loads(document.document or b"")
+    assert data["account"]["telegram_id"] == 34
+    assert data["account"]["links"][0]["display_name"] == "Anna Ozola"
+
+
+async def test_erasing_the_account_forgets_links_but_keeps_the_plan(harness: BotHarness) -> None:
+    await link(harness.services.db, 35, Role.PUPIL, harness.world.pupil_id)
+    user = harness.user(35)
+    await harness.tg.send(user, "/me")
+    await harness.tg.press_label(user, "Dzēst manu kontu")
+    sent = await harness.tg.press_label(user, "Jā, dzēst")
+    assert sent[0].text == "Tavs konts ir izdzēsts."
+    reader = harness.services.db.reader
+    async with reader.execute("SELECT count(*) FROM account_links WHERE telegram_id = 35") as c:
+        assert (await c.fetchone())[0] == 0
+    async with reader.execute("SELECT count(*) FROM plans") as c:
+        assert (await c.fetchone())[0] == 1
