@@ -49,6 +49,7 @@ def build_application(
     clock: Clock | None = None,
     request: BaseRequest | None = None,
     token: str | None = None,
+    rate_limited: bool | None = None,
 ) -> BotApp:
     """The bot, ready for ``run_polling``/``run_webhook`` or a test transport.
 
@@ -57,6 +58,8 @@ def build_application(
         clock: time for the services; the system clock unless a test or the demo gives one.
         request: a transport to use instead of HTTPS to the Bot API (tests, local chat).
         token: the bot token; defaults to the environment or the config file.
+        rate_limited: keep within Telegram's limits and retry after a 429; on by default
+            against a real Bot API, off by default over a test transport.
     """
     services = Services.create(config, clock or SystemClock())
     builder = (
@@ -74,7 +77,8 @@ def build_application(
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request).updater(None)
-    else:
+    if rate_limited if rate_limited is not None else request is None:
+        # Retries a 429 after the time Telegram asks for, up to three times.
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
     app: BotApp = builder.build()
     app.bot_data.services = services

@@ -79,15 +79,21 @@ class Database:
     async def _connect(self) -> aiosqlite.Connection:
         conn = await aiosqlite.connect(self.path, isolation_level=None)
         conn.row_factory = aiosqlite.Row
-        await conn.execute("PRAGMA foreign_keys = ON")
-        await conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
-        await conn.execute("PRAGMA synchronous = NORMAL")
+        # busy_timeout first: the other pragmas may already have to wait for the writer.
+        for pragma in (
+            f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}",
+            "PRAGMA foreign_keys = ON",
+            "PRAGMA synchronous = NORMAL",
+        ):
+            await conn.execute(pragma)
         return conn
 
     async def open(self, migrate: bool = True) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._writer = await self._connect()
-        await self._writer.execute("PRAGMA journal_mode = WAL")
+        # Read the answer through: an unfinished statement would hold a lock on the file.
+        async with self._writer.execute("PRAGMA journal_mode = WAL") as cursor:
+            await cursor.fetchall()
         if migrate:
             await self.migrate()
         self._reader = await self._connect()

@@ -24,7 +24,9 @@ async def test_help_lists_commands_and_helplines(harness: BotHarness) -> None:
 async def test_commands_are_registered_in_every_language(harness: BotHarness) -> None:
     commands = harness.api.commands
     assert set(commands) == {"", "lv", "ru", "en"}
-    by_language = {lang: {c["command"]: c["description"] for c in cmds} for lang, cmds in commands.items()}
+    by_language = {
+        lang: {c["command"]: c["description"] for c in cmds} for lang, cmds in commands.items()
+    }
     assert by_language["lv"]["language"] == "Izvēlēties valodu"
     assert by_language["ru"]["language"] == "Выбрать язык"
     assert by_language["en"]["language"] == "Choose the language"
