@@ -39,7 +39,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from bot.clock import Clock
 from bot.config import RemindersConfig
@@ -169,6 +169,8 @@ class ReminderService:
         payload: dict[str, object] | None = None,
     ) -> None:
         now = self.clock.now()
+        # In UTC: subtracting from a Riga datetime would count wall-clock hours.
+        event_at = event_at.astimezone(UTC)
         kept: list[str] = []
         for minutes in await self.offsets_of(conn, chat_id, role):
             due_at = event_at - timedelta(minutes=minutes)
