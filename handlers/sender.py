@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from typing import Any
 
 from telegram import Bot
@@ -33,7 +34,7 @@ class TelegramSender:
         try:
             await self.bot.send_message(chat_id, text, reply_markup=markup)
         except RetryAfter as exc:
-            raise SendThrottled(_seconds(exc.retry_after)) from exc
+            raise SendThrottled(_retry_after(exc)) from exc
         except Forbidden as exc:
             raise RecipientGone(exc.message) from exc
         except BadRequest as exc:
@@ -44,7 +45,11 @@ class TelegramSender:
             raise SendFailedTemporarily(exc.message) from exc
 
 
-def _seconds(value: Any) -> float:
+def _retry_after(exc: RetryAfter) -> float:
+    # PTB 22 warns that the int will become a timedelta; either is fine here.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        value: Any = exc.retry_after
     if isinstance(value, dt.timedelta):
         return value.total_seconds()
     return float(value)

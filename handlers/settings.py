@@ -15,9 +15,6 @@ FEATURE = "rs"
 
 
 def offset_label(t: Texts, minutes: int) -> str:
-    if minutes % (24 * 60) == 0:
-        days = minutes // (24 * 60)
-        return t.n("{n} day before", "{n} days before", days)
     if minutes % 60 == 0:
         return t.n("{n} hour before", "{n} hours before", minutes // 60)
     return t.n("{n} minute before", "{n} minutes before", minutes)
