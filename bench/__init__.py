@@ -1,1 +1,4 @@
-"""Benchmarks that print figures: ``python -m bench.bench_import`` and friends."""
+"""Benchmarks that print figures: ``python -m bench.<name>``, or all with ``python -m bench``.
+
+They are not tests: nothing here runs in CI.
+"""

@@ -27,8 +27,9 @@ from bot.context import BotContext, BotData
 from bot.domain.callback import pattern
 from bot.domain.errors import N_
 from bot.i18n import LANGUAGES
+from bot.reminder_jobs import start_reminder_jobs
 from bot.runtime import Services
-from handlers import common
+from handlers import common, settings
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,7 @@ COMMANDS = [
     ("help", N_("Help and helpline numbers")),
     ("language", N_("Choose the language")),
     ("me", N_("What the bot holds about me")),
+    ("settings", N_("Reminder settings")),
 ]
 
 
@@ -103,6 +105,10 @@ def _add_handlers(app: BotApp) -> None:
     app.add_handler(CallbackQueryHandler(common.me_button, pattern=pattern("me")))
     app.add_handler(CallbackQueryHandler(common.plan_button, pattern=pattern("plan")))
 
+    # Reminders: /settings and its buttons (the dispatcher itself runs on the job queue).
+    app.add_handler(CommandHandler("settings", settings.settings_command))
+    app.add_handler(CallbackQueryHandler(settings.settings_button, pattern=pattern("rs")))
+
     # Last: what no feature took. A typed code, unknown text, other media, stale buttons.
     private = filters.ChatType.PRIVATE
     app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, common.text_message))
@@ -120,6 +126,7 @@ async def open_services(app: BotApp) -> Services:
     services = app.bot_data.services
     assert services is not None  # noqa: S101 - set by build_application
     await services.open()
+    app.bot_data.reminder_jobs = await start_reminder_jobs(app, services)
     for language in (None, *LANGUAGES):
         texts = services.texts.for_language(language or services.texts.default_language)
         await app.bot.set_my_commands(

@@ -6,6 +6,7 @@ with one line that names the key and the reason, and the CLI exits with status 2
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tomllib
 from pathlib import Path
@@ -110,6 +111,60 @@ class CareConfig(_Section):
 
 class RemindersConfig(_Section):
     """The reminder engine: offsets, quiet hours, rates (filled by the reminders feature)."""
+
+    # Minutes before a session, per recipient role, unless the user chose otherwise.
+    specialist_offsets: tuple[int, ...] = (24 * 60, 15)
+    pupil_offsets: tuple[int, ...] = (120,)
+    guardian_offsets: tuple[int, ...] = (120,)
+    # What /settings offers to choose from.
+    specialist_offset_choices: tuple[int, ...] = (24 * 60, 120, 15)
+    pupil_offset_choices: tuple[int, ...] = (120, 60, 30)
+    agenda_at: dt.time = dt.time(8, 0)
+    quiet_start: dt.time = dt.time(21, 0)
+    quiet_end: dt.time = dt.time(8, 0)
+    quiet_roles: tuple[str, ...] = ("pupil", "guardian")
+    rate_per_second: float = Field(default=30.0, ge=0)
+    per_chat_seconds: float = Field(default=1.0, ge=0)
+    batch_size: int = Field(default=100, ge=1, le=1000)
+    max_attempts: int = Field(default=5, ge=1)
+    backoff_seconds: float = Field(default=10.0, gt=0)
+    max_backoff_seconds: float = Field(default=600.0, gt=0)
+    sweep_seconds: float = Field(default=30.0, gt=0)
+
+    @field_validator(
+        "specialist_offsets",
+        "pupil_offsets",
+        "guardian_offsets",
+        "specialist_offset_choices",
+        "pupil_offset_choices",
+    )
+    @classmethod
+    def _check_offsets(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        if not value or any(minutes <= 0 for minutes in value):
+            raise ValueError("give at least one offset, each a positive number of minutes")
+        return tuple(sorted(set(value), reverse=True))
+
+    @field_validator("quiet_roles")
+    @classmethod
+    def _check_roles(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        known = {"pupil", "guardian", "specialist", "coordinator", "caterer"}
+        unknown = set(value) - known
+        if unknown:
+            raise ValueError(f"unknown role {sorted(unknown)[0]!r}")
+        return value
+
+    def offsets_for(self, role: str) -> tuple[int, ...]:
+        """The default minutes before a session for a recipient of ``role``."""
+        if role == "specialist":
+            return self.specialist_offsets
+        if role == "guardian":
+            return self.guardian_offsets
+        return self.pupil_offsets
+
+    def offset_choices_for(self, role: str) -> tuple[int, ...]:
+        if role == "specialist":
+            return self.specialist_offset_choices
+        return self.pupil_offset_choices
 
 
 class MealsConfig(_Section):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
@@ -10,11 +10,15 @@ from bot.domain.models import Account
 from bot.i18n import Texts
 from bot.runtime import Services
 
+if TYPE_CHECKING:
+    from bot.reminder_jobs import ReminderJobs
+
 
 class BotData:
     """``application.bot_data``: the services, set before the first update."""
 
     services: Services | None = None
+    reminder_jobs: ReminderJobs | None = None
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):

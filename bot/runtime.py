@@ -8,6 +8,7 @@ from bot.clock import Clock
 from bot.config import Config
 from bot.i18n import Translator
 from bot.services.accounts import AccountService
+from bot.services.reminder_settings import ReminderSettings
 from bot.services.reminders import ReminderService
 from storage import Database
 
@@ -20,6 +21,7 @@ class Services:
     texts: Translator
     accounts: AccountService
     reminders: ReminderService
+    reminder_settings: ReminderSettings
 
     @classmethod
     def create(cls, config: Config, clock: Clock) -> Services:
@@ -33,10 +35,12 @@ class Services:
             texts=texts,
             accounts=AccountService(db, clock, config.linking),
             reminders=reminders,
+            reminder_settings=ReminderSettings(reminders),
         )
 
     async def open(self) -> None:
         await self.db.open()
 
     async def close(self) -> None:
+        await self.reminders.close()  # gives claimed, unsent reminders back first
         await self.db.close()

@@ -21,6 +21,10 @@ MENU: dict[Role, list[tuple[str, str]]] = {
     Role.CATERER: [],
 }
 
+# Everyone who gets session reminders can set them up (last entry of the role's menu).
+for _role in (Role.PUPIL, Role.GUARDIAN, Role.SPECIALIST):
+    MENU[_role].append((N_("⚙️ Settings"), pack("rs", "show")))
+
 COMMON: list[tuple[str, str]] = [
     (N_("👤 My data"), pack("me", "show")),
     (N_("🌐 Language"), pack("lang", "menu")),

@@ -83,7 +83,10 @@ async def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
 
 
 def test_statements_are_split_where_sqlite_sees_them_end() -> None:
-    sql = "CREATE TABLE a (x TEXT DEFAULT ';');\n-- a comment; with a semicolon\nCREATE TABLE b (y);\n"
+    sql = (
+        "CREATE TABLE a (x TEXT DEFAULT ';');\n"
+        "-- a comment; with a semicolon\nCREATE TABLE b (y);\n"
+    )
     assert split_statements(sql) == [
         "CREATE TABLE a (x TEXT DEFAULT ';');",
         "-- a comment; with a semicolon\nCREATE TABLE b (y);",

@@ -1,0 +1,27 @@
+"""Per-account preferences in ``account_settings``: one JSON value per name."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from storage.db import Connection
+
+
+async def get_setting(conn: Connection, telegram_id: int, name: str) -> Any:
+    """The stored value, or None."""
+    async with conn.execute(
+        "SELECT value FROM account_settings WHERE telegram_id = ? AND name = ?",
+        (telegram_id, name),
+    ) as cursor:
+        row = await cursor.fetchone()
+    return json.loads(row[0]) if row else None
+
+
+async def set_setting(conn: Connection, telegram_id: int, name: str, value: Any) -> None:
+    """Store ``value``; the account must exist."""
+    await conn.execute(
+        "INSERT INTO account_settings (telegram_id, name, value) VALUES (?, ?, ?)"
+        " ON CONFLICT (telegram_id, name) DO UPDATE SET value = excluded.value",
+        (telegram_id, name, json.dumps(value, ensure_ascii=False, sort_keys=True)),
+    )
