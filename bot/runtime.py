@@ -8,6 +8,7 @@ from bot.clock import Clock
 from bot.config import Config
 from bot.i18n import Translator
 from bot.services.accounts import AccountService
+from bot.services.care import CareService
 from bot.services.reminders import ReminderService
 from storage import Database
 
@@ -20,6 +21,7 @@ class Services:
     texts: Translator
     accounts: AccountService
     reminders: ReminderService
+    care: CareService
 
     @classmethod
     def create(cls, config: Config, clock: Clock) -> Services:
@@ -33,6 +35,7 @@ class Services:
             texts=texts,
             accounts=AccountService(db, clock, config.linking),
             reminders=reminders,
+            care=CareService(db, clock, config.care, reminders),
         )
 
     async def open(self) -> None:
