@@ -233,29 +233,26 @@ class CareService:
             lines = [
                 texts(
                     "⚠️ Urgent. {time}: a message from the pupil {writer} ({school}) "
-                    "contains words about {category}.",
+                    "contains words of crisis. Topic: {category}.",
                     **values,
                 ),
                 texts("Please get in touch with them as soon as you can."),
             ]
-        elif names:
-            lines = [
-                texts(
-                    "⚠️ Urgent. {time}: a message from {writer}, parent of {pupils} "
-                    "({school}), contains words about {category}.",
-                    **values,
-                ),
-                texts("Please get in touch with the family as soon as you can."),
-            ]
         else:
-            lines = [
+            headline = (
                 texts(
                     "⚠️ Urgent. {time}: a message from the parent {writer} ({school}) "
-                    "contains words about {category}.",
+                    "contains words of crisis. About: {pupils}. Topic: {category}.",
                     **values,
-                ),
-                texts("Please get in touch with the family as soon as you can."),
-            ]
+                )
+                if names
+                else texts(
+                    "⚠️ Urgent. {time}: a message from the parent {writer} ({school}) "
+                    "contains words of crisis. Topic: {category}.",
+                    **values,
+                )
+            )
+            lines = [headline, texts("Please get in touch with the family as soon as you can.")]
         lines.append(
             texts(
                 "They were shown the helpline numbers at once. The message itself is not stored."
