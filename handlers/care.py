@@ -44,7 +44,6 @@ def crisis_text(context: BotContext, response: CrisisResponse) -> str:
         )
     if response.specialist_told:
         text += "\n\n" + t(
-            "I have also let your school's specialist know, so that they can get in touch "
-            "with you."
+            "I have also let your school's specialist know, so that they can get in touch with you."
         )
     return text

@@ -254,8 +254,6 @@ class CareService:
             )
             lines = [headline, texts("Please get in touch with the family as soon as you can.")]
         lines.append(
-            texts(
-                "They were shown the helpline numbers at once. The message itself is not stored."
-            )
+            texts("They were shown the helpline numbers at once. The message itself is not stored.")
         )
         return OutgoingMessage(text="\n\n".join(lines))

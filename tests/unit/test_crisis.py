@@ -163,5 +163,5 @@ def test_bad_care_config_names_the_key(care: dict[str, object], expected: str) -
 def test_a_words_file_with_an_unknown_category_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "words.toml"
     path.write_text('[sadness]\nen = ["sad"]\n', encoding="utf-8")
-    with pytest.raises(ConfigError, match="care.words_file"):
+    with pytest.raises(ConfigError, match=r"care\.words_file"):
         parse_config({"care": {"words_file": str(path)}})
