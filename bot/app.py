@@ -29,7 +29,7 @@ from bot.domain.errors import N_
 from bot.i18n import LANGUAGES
 from bot.reminder_jobs import start_reminder_jobs
 from bot.runtime import Services
-from handlers import common, settings
+from handlers import care, common, settings
 
 log = logging.getLogger(__name__)
 
@@ -90,8 +90,18 @@ def build_application(
 
 def _add_handlers(app: BotApp) -> None:
     """Every handler, in order. The first matching handler of a group wins."""
-    # Group -1: before anything else, load the sender's account and language.
-    app.add_handler(TypeHandler(Update, common.load_account), group=-1)
+    # Only the first matching handler of a group runs, so what must run for every update
+    # before the features gets a group of its own.
+    # Group -2: before anything else, load the sender's account and language.
+    app.add_handler(TypeHandler(Update, common.load_account), group=-2)
+    # Group -1: words of crisis in any private text or caption: the helplines at once,
+    # then the update goes on to the features (nothing here stops it).
+    app.add_handler(
+        MessageHandler(
+            filters.ChatType.PRIVATE & (filters.TEXT | filters.CAPTION), care.notice_crisis
+        ),
+        group=-1,
+    )
 
     # Commands everyone has, linked or not.
     app.add_handler(CommandHandler("start", common.start))

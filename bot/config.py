@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import string
 import tomllib
 from pathlib import Path
 from typing import Literal
@@ -20,6 +21,15 @@ from pydantic import (
     ValidationError,
     field_validator,
     model_validator,
+)
+
+from bot.domain.crisis import (
+    WordLists,
+    check_terms,
+    default_words,
+    load_words_file,
+    merge_words,
+    parse_words,
 )
 
 TOKEN_ENV = "PUMPURS_BOT_TOKEN"  # noqa: S105 - the variable's name, not a secret
@@ -105,8 +115,79 @@ class BookingConfig(_Section):
     """Consultations: booking rules (filled by the consultations feature)."""
 
 
+class CrisisTermsConfig(_Section):
+    """Terms of one crisis category, per language (the word file's syntax)."""
+
+    lv: list[str] = []
+    ru: list[str] = []
+    en: list[str] = []
+
+    @field_validator("lv", "ru", "en")
+    @classmethod
+    def _check_terms(cls, value: list[str]) -> list[str]:
+        check_terms(value)
+        return value
+
+
+class ExtraWordsConfig(_Section):
+    suicide: CrisisTermsConfig = CrisisTermsConfig()
+    self_harm: CrisisTermsConfig = CrisisTermsConfig()
+    abuse: CrisisTermsConfig = CrisisTermsConfig()
+    violence: CrisisTermsConfig = CrisisTermsConfig()
+
+
 class CareConfig(_Section):
-    """Care for emotional support: crisis words and alerts (filled by the care feature)."""
+    """Care for emotional support: crisis words, the answer shown, and on-duty alerts."""
+
+    # A TOML file laid out like bot/domain/crisis_words.toml that replaces the shipped lists.
+    words_file: Path | None = None
+    # Terms added to the lists in force.
+    extra_words: ExtraWordsConfig = ExtraWordsConfig()
+    # Alert the school's on-duty specialists when a pupil or parent writes words of crisis.
+    on_duty_alert: bool = True
+    # At most one alert about the same pupil in this many minutes (the helplines always show).
+    alert_every_minutes: int = Field(default=30, ge=0)
+    # The answer to words of crisis per language; empty = the built-in, translated text.
+    message_lv: str = ""
+    message_ru: str = ""
+    message_en: str = ""
+
+    @field_validator("words_file", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("words_file")
+    @classmethod
+    def _check_words_file(cls, value: Path | None) -> Path | None:
+        if value is not None:
+            load_words_file(value)  # a bad file fails at start, not at the first message
+        return value
+
+    @field_validator("message_lv", "message_ru", "message_en")
+    @classmethod
+    def _check_message(cls, value: str) -> str:
+        try:
+            fields = {name for _, name, _, _ in string.Formatter().parse(value) if name}
+        except ValueError as exc:
+            raise ValueError(f"not a valid text ({exc})") from None
+        unknown = fields - {"helpline", "emergency"}
+        if unknown:
+            raise ValueError(
+                f"unknown placeholder {sorted(unknown)[0]!r}; use {{helpline}} and {{emergency}}"
+            )
+        return value
+
+    def word_lists(self) -> WordLists:
+        """The lists in force: the file's (or the shipped ones) plus ``extra_words``."""
+        base = load_words_file(self.words_file) if self.words_file else default_words()
+        return merge_words(base, parse_words(self.extra_words.model_dump(), "extra_words"))
+
+    def message(self, language: str) -> str:
+        """The configured answer in ``language``; empty means the catalog's text."""
+        return {"lv": self.message_lv, "ru": self.message_ru, "en": self.message_en}.get(
+            language, ""
+        )
 
 
 class RemindersConfig(_Section):

@@ -25,7 +25,7 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
     """Exposes the services, and the account and texts of the update's sender.
 
     PTB builds one context per update and passes it to every handler group, so the
-    account loaded by the group -1 handler is seen by the feature handlers after it.
+    account loaded by the first group's handler is seen by the feature handlers after it.
     """
 
     def __init__(

@@ -8,6 +8,7 @@ from bot.clock import Clock
 from bot.config import Config
 from bot.i18n import Translator
 from bot.services.accounts import AccountService
+from bot.services.care import CareService
 from bot.services.reminder_settings import ReminderSettings
 from bot.services.reminders import ReminderService
 from storage import Database
@@ -22,6 +23,7 @@ class Services:
     accounts: AccountService
     reminders: ReminderService
     reminder_settings: ReminderSettings
+    care: CareService
 
     @classmethod
     def create(cls, config: Config, clock: Clock) -> Services:
@@ -36,6 +38,7 @@ class Services:
             accounts=AccountService(db, clock, config.linking),
             reminders=reminders,
             reminder_settings=ReminderSettings(reminders),
+            care=CareService(db, clock, config.care, reminders),
         )
 
     async def open(self) -> None:

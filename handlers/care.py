@@ -1,0 +1,49 @@
+"""Words of crisis in any text: the helplines at once, kindly; the update then goes on."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.context import BotContext
+from bot.services.care import CrisisResponse
+from handlers.ui import answer
+
+
+async def notice_crisis(update: Update, context: BotContext) -> None:
+    """Runs before every feature; never stops the update, so the pupil's flow goes on."""
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None or user.is_bot:
+        return
+    text = message.text or message.caption
+    if not text:
+        return
+    response = await context.services.care.notice(user.id, text)
+    if response is not None:
+        await answer(update, context, crisis_text(context, response))
+
+
+def crisis_text(context: BotContext, response: CrisisResponse) -> str:
+    t = context.texts
+    numbers = context.services.config.helplines
+    configured = context.services.config.care.message(t.language)
+    values = {"helpline": numbers.children_helpline, "emergency": numbers.emergency}
+    if configured:
+        text = configured.format(**values)
+    else:
+        text = "\n\n".join(
+            [
+                t("💛 Thank you for writing this. You are not alone, and you are not to blame."),
+                t(
+                    "You can talk to someone right now: call {helpline}. It is free and "
+                    "open day and night for children and young people.",
+                    **values,
+                ),
+                t("If you or someone else is in danger, call {emergency}.", **values),
+            ]
+        )
+    if response.specialist_told:
+        text += "\n\n" + t(
+            "I have also let your school's specialist know, so that they can get in touch with you."
+        )
+    return text
