@@ -28,7 +28,7 @@ from bot.domain.callback import pattern
 from bot.domain.errors import N_
 from bot.i18n import LANGUAGES
 from bot.runtime import Services
-from handlers import common
+from handlers import caterer, common, internship, meals
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +98,23 @@ def _add_handlers(app: BotApp) -> None:
     app.add_handler(CallbackQueryHandler(common.language_button, pattern=pattern("lang")))
     app.add_handler(CallbackQueryHandler(common.me_button, pattern=pattern("me")))
     app.add_handler(CallbackQueryHandler(common.plan_button, pattern=pattern("plan")))
+
+    # Meals at home and internship support. The awaited-input handler takes only messages
+    # of users answering one of its questions (address, phone, claim); the rest falls through.
+    app.add_handler(CallbackQueryHandler(meals.meals_button, pattern=pattern("ml")))
+    app.add_handler(CallbackQueryHandler(caterer.caterer_button, pattern=pattern("ct")))
+    app.add_handler(CallbackQueryHandler(caterer.figures_button, pattern=pattern("mf")))
+    app.add_handler(CallbackQueryHandler(internship.internship_button, pattern=pattern("is")))
+    app.add_handler(CallbackQueryHandler(internship.claims_button, pattern=pattern("cl")))
+    assert app.bot_data.services is not None  # noqa: S101 - set before the handlers
+    app.add_handler(
+        MessageHandler(
+            filters.ChatType.PRIVATE
+            & ~filters.COMMAND
+            & meals.AwaitingFilter(app.bot_data.services),
+            meals.awaited_input,
+        )
+    )
 
     # Last: what no feature took. A typed code, unknown text, other media, stale buttons.
     private = filters.ChatType.PRIVATE

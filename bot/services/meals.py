@@ -189,10 +189,14 @@ class MealsService:
             return DraftView(pupil=pupil, draft=draft, caterer_days=caterer.delivery_days)
 
     async def advance(self, telegram_id: int, pupil_id: int, step: str) -> DraftView:
-        """Leave a button step: days chosen, or no dietary note."""
+        """Leave a step by button: keep the old address or phone, days chosen, no note."""
         async with self.db.write() as conn:
             draft, pupil, caterer = await self._draft(conn, telegram_id, pupil_id, step)
-            if step == "days":
+            if step in ("address", "phone") and getattr(draft, step):
+                # The change flow: keep what was confirmed before.
+                following = STEPS[STEPS.index(step) + 1]
+                draft = draft.model_copy(update={"step": following})
+            elif step == "days":
                 days = "".join(d for d in draft.days if d in caterer.delivery_days)
                 if not days:
                     raise NoDaysChosen()
