@@ -77,6 +77,8 @@ def child_text(t: Texts, child: ChildMeals) -> str:
         )
     lines = [t("{name} may get meals delivered home.", name=name)]
     sub = child.subscription
+    if sub is not None and sub.state == SubscriptionState.STOPPED:
+        lines.append(t(STATES[sub.state]))
     if sub is None or sub.state == SubscriptionState.STOPPED:
         lines.append(t("Please confirm the address, a phone number and the days."))
     else:
