@@ -7,8 +7,8 @@ from pathlib import Path
 
 from bot.clock import Clock
 from bot.config import Config
-from bot.i18n import Translator
 from bot.domain.eligibility import load_rules
+from bot.i18n import Translator
 from bot.services.accounts import AccountService
 from bot.services.awaiting import AwaitingInput
 from bot.services.internship import InternshipService

@@ -20,7 +20,9 @@ REASONS = {
     Reason.NOT_YET_IN_FORCE: N_("meals at home are given only from {start}"),
     Reason.PROGRAMME_PERIOD_OVER: N_("the programme period for meals at home has ended"),
     Reason.WRONG_SCHOOL_KIND: N_("the measure is not for this kind of school"),
-    Reason.WRONG_GRADE: N_("it is for pupils of grades {low} to {high}, and {name} is in grade {grade}"),
+    Reason.WRONG_GRADE: N_(
+        "it is for pupils of grades {low} to {high}, and {name} is in grade {grade}"
+    ),
     Reason.NO_PLAN_FOR_PERIOD: N_("there is no support plan for semester {semester} of {year}"),
     Reason.MEASURE_NOT_IN_PLAN: N_("the support plan does not include this measure"),
     Reason.PLAN_NOT_STARTED: N_("the support plan starts only on {plan_start}"),
@@ -60,7 +62,10 @@ def reasons_text(t: Texts, answer_: Eligibility, name: str, grade: int) -> str:
             "before": t.short_date(period.plan_created_before or period.in_force_from),
         }
     if plan is not None:
-        values |= {"plan_start": t.short_date(plan.starts_on), "plan_end": t.short_date(plan.ends_on)}
+        values |= {
+            "plan_start": t.short_date(plan.starts_on),
+            "plan_end": t.short_date(plan.ends_on),
+        }
     return "\n".join("• " + t(REASONS[r], **values) for r in answer_.reasons)
 
 
@@ -72,8 +77,10 @@ def day_names(t: Texts, days: str) -> str:
 def child_text(t: Texts, child: ChildMeals) -> str:
     name = child.pupil.display_name
     if not child.eligibility.eligible:
-        return t("{name} cannot get meals delivered home now, because:", name=name) + "\n" + (
-            reasons_text(t, child.eligibility, name, child.pupil.grade)
+        return (
+            t("{name} cannot get meals delivered home now, because:", name=name)
+            + "\n"
+            + (reasons_text(t, child.eligibility, name, child.pupil.grade))
         )
     lines = [t("{name} may get meals delivered home.", name=name)]
     sub = child.subscription
@@ -184,7 +191,9 @@ async def meals_button(update: Update, context: BotContext) -> None:
     if action == "menu":
         children = await meals.overview(user_id)
         if not children:
-            await answer(update, context, t("No children are linked to this account."), [_menu(t)], edit=True)
+            await answer(
+                update, context, t("No children are linked to this account."), [_menu(t)], edit=True
+            )
             return
         single = len(children) == 1
         text = "\n\n".join(child_text(t, c) for c in children)
@@ -199,7 +208,8 @@ async def meals_button(update: Update, context: BotContext) -> None:
             t("Thank you! Marked as received.")
             if action == "rcv"
             else t(
-                "Sorry to hear that. The school's coordinator has been told about the meal of {day}.",
+                "Sorry to hear that. The school's coordinator has been told about the meal "
+                "of {day}.",
                 day=t.short_date(delivery.day),
             )
         )

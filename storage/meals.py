@@ -142,7 +142,16 @@ async def save_subscription(
         " phone = excluded.phone, days = excluded.days, dietary_note = excluded.dietary_note,"
         " consent_at = excluded.consent_at, state = 'active', created_by = excluded.created_by,"
         " updated_at = excluded.updated_at",
-        (pupil_id, address, phone, days, dietary_note, to_db_time(now), created_by, to_db_time(now)),
+        (
+            pupil_id,
+            address,
+            phone,
+            days,
+            dietary_note,
+            to_db_time(now),
+            created_by,
+            to_db_time(now),
+        ),
     )
     found = await get_subscription(conn, pupil_id)
     assert found is not None  # noqa: S101 - just written
@@ -323,9 +332,7 @@ async def schools_of_coordinator(conn: Connection, coordinator_id: int) -> list[
         return [row[0] for row in await cursor.fetchall()]
 
 
-async def week_counts(
-    conn: Connection, school_id: str, first: date, last: date
-) -> dict[str, int]:
+async def week_counts(conn: Connection, school_id: str, first: date, last: date) -> dict[str, int]:
     """Confirmed pupils and delivery outcomes of one school between two days."""
     async with conn.execute(
         "SELECT count(DISTINCT s.pupil_id) FROM meal_subscriptions s"

@@ -83,7 +83,9 @@ class RulePeriod(Model):
         return self
 
     def contains(self, on: date) -> bool:
-        return self.in_force_from <= on and (self.in_force_until is None or on <= self.in_force_until)
+        return self.in_force_from <= on and (
+            self.in_force_until is None or on <= self.in_force_until
+        )
 
 
 class ProgrammeRules(Model):
@@ -129,9 +131,7 @@ def load_rules(path: Path | None = None) -> ProgrammeRules:
     return parse_rules(data)
 
 
-def _pick_periods(
-    periods: list[RulePeriod], on: date
-) -> list[tuple[RulePeriod, Reason | None]]:
+def _pick_periods(periods: list[RulePeriod], on: date) -> list[tuple[RulePeriod, Reason | None]]:
     """The periods in force on ``on``; else the nearest before and after, with why not."""
     current = [p for p in periods if p.contains(on)]
     if current:
@@ -212,9 +212,7 @@ def check(
     if not answers:
         return Eligibility(eligible=False, measure=measure, reasons=(Reason.NOT_YET_IN_FORCE,))
     # The period the pupil had a plan for explains best; then the one with fewest reasons.
-    return min(
-        answers, key=lambda a: (Reason.NO_PLAN_FOR_PERIOD in a.reasons, len(a.reasons))
-    )
+    return min(answers, key=lambda a: (Reason.NO_PLAN_FOR_PERIOD in a.reasons, len(a.reasons)))
 
 
 def eligible_pupils(

@@ -158,7 +158,9 @@ class InternshipService:
             raise TextExpected()
         if draft.step == "dates":
             first, last = await self._claim_dates(conn, pupil, text)
-            draft = draft.model_copy(update={"first_day": first, "last_day": last, "step": "amount"})
+            draft = draft.model_copy(
+                update={"first_day": first, "last_day": last, "step": "amount"}
+            )
         else:
             cents = parse_amount_cents(text, self.config.max_claim_euros * 100)
             draft = draft.model_copy(update={"amount_cents": cents, "step": "photo"})

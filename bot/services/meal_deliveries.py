@@ -133,7 +133,9 @@ class DeliveryService:
             )
         return added
 
-    async def _plan_list(self, conn: Connection, caterer: Caterer, day: date, due: datetime) -> None:
+    async def _plan_list(
+        self, conn: Connection, caterer: Caterer, day: date, due: datetime
+    ) -> None:
         for chat_id in await accounts_repo.accounts_of_person(conn, Role.CATERER, caterer.id):
             await self.reminders.plan(
                 conn,
@@ -164,7 +166,9 @@ class DeliveryService:
     async def plan_ahead(self) -> int:
         """The daily job: keep every active subscription planned for the window."""
         async with self.db.write() as conn:
-            return sum([await self.plan(conn, sub) for sub in await repo.active_subscriptions(conn)])
+            return sum(
+                [await self.plan(conn, sub) for sub in await repo.active_subscriptions(conn)]
+            )
 
     # --- caterers ----------------------------------------------------------------------
 
@@ -209,9 +213,7 @@ class DeliveryService:
             )  # fmt: skip
         return buffer.getvalue().encode("utf-8-sig")
 
-    async def mark(
-        self, telegram_id: int, delivery_id: int, reason: FailReason | None
-    ) -> Delivery:
+    async def mark(self, telegram_id: int, delivery_id: int, reason: FailReason | None) -> Delivery:
         """The caterer marks a delivery delivered (no reason) or failed (with a reason)."""
         now = self.clock.now()
         async with self.db.write() as conn:
@@ -223,7 +225,9 @@ class DeliveryService:
                 raise TooEarly()
             state = DeliveryState.DELIVERED if reason is None else DeliveryState.FAILED
             reason_text = reason.value if reason else ""
-            if not await repo.mark_delivery(conn, delivery_id, state, reason_text, telegram_id, now):
+            if not await repo.mark_delivery(
+                conn, delivery_id, state, reason_text, telegram_id, now
+            ):
                 raise AlreadyMarked()
             found = await repo.get_delivery(conn, delivery_id)
         assert found is not None  # noqa: S101

@@ -153,7 +153,9 @@ class MealsService:
         value = await self.awaiting.current(conn, telegram_id)
         if value is None or value.get("kind") != "meal":
             raise NotAllowed()
-        draft = MealDraft.model_validate({k: v for k, v in value.items() if k in MealDraft.model_fields})
+        draft = MealDraft.model_validate(
+            {k: v for k, v in value.items() if k in MealDraft.model_fields}
+        )
         if (pupil_id is not None and draft.pupil_id != pupil_id) or (
             step is not None and draft.step != step
         ):

@@ -76,7 +76,9 @@ async def test_another_caterer_cannot_mark_or_read_the_list(harness: BotHarness)
     sent = await harness.tg.press(other, pack("ct", "ok", 1))
     assert sent[-1].alert and "not for you" in sent[-1].text
     sent = await harness.tg.press(other, pack("ct", "csv", 1, "20261202"))
-    assert not any(o.method == "sendDocument" and o.document and b"Anna" in o.document for o in sent)
+    assert not any(
+        o.method == "sendDocument" and o.document and b"Anna" in o.document for o in sent
+    )
 
 
 async def test_a_delivery_cannot_be_marked_before_its_day(harness: BotHarness) -> None:

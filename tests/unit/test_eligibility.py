@@ -115,16 +115,12 @@ def test_after_the_last_period_the_programme_period_is_over() -> None:
 
 
 def test_vocational_school_pupil_gets_no_home_meals() -> None:
-    answer = check(
-        pupil(11), school(SchoolKind.VOCATIONAL), [MEALS_PLAN], RULES, date(2020, 4, 1)
-    )
+    answer = check(pupil(11), school(SchoolKind.VOCATIONAL), [MEALS_PLAN], RULES, date(2020, 4, 1))
     assert answer.reasons == (Reason.WRONG_SCHOOL_KIND,)
 
 
 def test_every_reason_is_listed_at_once() -> None:
-    answer = check(
-        pupil(3), school(SchoolKind.VOCATIONAL, False), [], RULES, date(2020, 4, 1)
-    )
+    answer = check(pupil(3), school(SchoolKind.VOCATIONAL, False), [], RULES, date(2020, 4, 1))
     assert set(answer.reasons) == {
         Reason.WRONG_SCHOOL_KIND,
         Reason.WRONG_GRADE,
