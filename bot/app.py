@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
@@ -149,7 +150,18 @@ async def close_services(app: BotApp) -> None:
 
 
 async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    await open_services(app)
+    services = await open_services(app)
+    if app.job_queue is not None:
+        # Meals: keep deliveries planned a window ahead; at start, then every night.
+        tz = services.texts.tz
+        app.job_queue.run_once(_plan_meals, when=5)
+        app.job_queue.run_daily(
+            _plan_meals, time=dt.time(3, 0, tzinfo=tz), job_kwargs={"misfire_grace_time": 3600}
+        )
+
+
+async def _plan_meals(context: BotContext) -> None:
+    await context.services.meal_deliveries.plan_ahead()
 
 
 async def _post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:

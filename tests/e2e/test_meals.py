@@ -201,3 +201,10 @@ async def test_school_without_a_caterer_is_told_so(harness: BotHarness) -> None:
         harness.user(PARENT, "en"), pack("ml", "start", harness.world.pupil_id)
     )
     assert sent[-1].alert and "no caterer" in sent[-1].text
+
+
+async def test_a_latvian_parent_reads_the_answer_in_latvian(harness: BotHarness) -> None:
+    await setup(harness)
+    sent = await harness.tg.press(harness.user(PARENT, "lv"), pack("ml", "menu"))
+    assert "Anna Ozola var saņemt ēdienu mājās." in sent[-1].text
+    assert "nav atbalsta plāna 2026/2027. mācību gada 1. semestrim" in sent[-1].text
