@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
@@ -29,7 +30,7 @@ from bot.domain.errors import N_
 from bot.i18n import LANGUAGES
 from bot.reminder_jobs import start_reminder_jobs
 from bot.runtime import Services
-from handlers import care, common, settings
+from handlers import care, caterer, common, internship, meals, settings
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +120,23 @@ def _add_handlers(app: BotApp) -> None:
     app.add_handler(CommandHandler("settings", settings.settings_command))
     app.add_handler(CallbackQueryHandler(settings.settings_button, pattern=pattern("rs")))
 
+    # Meals at home and internship support. The awaited-input handler takes only messages
+    # of users answering one of its questions (address, phone, claim); the rest falls through.
+    app.add_handler(CallbackQueryHandler(meals.meals_button, pattern=pattern("ml")))
+    app.add_handler(CallbackQueryHandler(caterer.caterer_button, pattern=pattern("ct")))
+    app.add_handler(CallbackQueryHandler(caterer.figures_button, pattern=pattern("mf")))
+    app.add_handler(CallbackQueryHandler(internship.internship_button, pattern=pattern("is")))
+    app.add_handler(CallbackQueryHandler(internship.claims_button, pattern=pattern("cl")))
+    assert app.bot_data.services is not None  # noqa: S101 - set before the handlers
+    app.add_handler(
+        MessageHandler(
+            filters.ChatType.PRIVATE
+            & ~filters.COMMAND
+            & meals.AwaitingFilter(app.bot_data.services),
+            meals.awaited_input,
+        )
+    )
+
     # Last: what no feature took. A typed code, unknown text, other media, stale buttons.
     private = filters.ChatType.PRIVATE
     app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, common.text_message))
@@ -153,7 +171,18 @@ async def close_services(app: BotApp) -> None:
 
 
 async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    await open_services(app)
+    services = await open_services(app)
+    if app.job_queue is not None:
+        # Meals: keep deliveries planned a window ahead; at start, then every night.
+        tz = services.texts.tz
+        app.job_queue.run_once(_plan_meals, when=5)
+        app.job_queue.run_daily(
+            _plan_meals, time=dt.time(3, 0, tzinfo=tz), job_kwargs={"misfire_grace_time": 3600}
+        )
+
+
+async def _plan_meals(context: BotContext) -> None:
+    await context.services.meal_deliveries.plan_ahead()
 
 
 async def _post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:

@@ -36,9 +36,17 @@ def _parser() -> argparse.ArgumentParser:
     codes = commands.add_parser("issue-codes", help="write one-time link codes as CSV")
     codes.add_argument("--school", required=True, help="the school's id")
     codes.add_argument(
-        "--role", choices=[r.value for r in Role if r != Role.CATERER], action="append"
+        "--role",
+        choices=[r.value for r in Role],
+        action="append",
+        help="caterer: one code per caterer delivering for the school",
     )
     codes.add_argument("--out", type=Path, help="CSV file to write (default: standard output)")
+    report = commands.add_parser("report", help="write figures as CSV")
+    report.add_argument("what", choices=["meals"], help="meals: per school and ISO week")
+    report.add_argument("--school", help="one school's id (default: every school)")
+    report.add_argument("--week", help="ISO week such as 2026-W49 (default: this week)")
+    report.add_argument("--out", type=Path, help="CSV file to write (default: standard output)")
     commands.add_parser("chat", help="talk to the bot in this terminal (no network)")
     demo = commands.add_parser("demo", help="make a demo database and open the local chat")
     demo.add_argument("--dir", type=Path, default=Path("demo"), help="where the demo lives")
@@ -106,7 +114,25 @@ async def _offline(args: argparse.Namespace, config: Config) -> int:
                     handle.close()
             print(f"{len(issued)} codes issued for school {args.school}", file=sys.stderr)
             return 0
+        if args.command == "report":
+            return await _report(db, config, args)
     raise AssertionError(args.command)
+
+
+async def _report(db: Database, config: Config, args: argparse.Namespace) -> int:
+    from zoneinfo import ZoneInfo
+
+    from bot.domain.eligibility import load_rules
+    from bot.services.meal_report import MealReportService, figures_csv
+
+    rules = load_rules(Path(config.meals.rules_file) if config.meals.rules_file else None)
+    service = MealReportService(db, SystemClock(), rules, ZoneInfo(config.i18n.timezone))
+    text = figures_csv(await service.week_figures(args.school, args.week))
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
 
 
 async def _import(db: Database, files: list[Path]) -> int:

@@ -248,8 +248,30 @@ class RemindersConfig(_Section):
         return self.pupil_offset_choices
 
 
+_CLOCK_TIME = r"^([01]\d|2[0-3]):[0-5]\d$"
+
+
 class MealsConfig(_Section):
-    """Meals delivered home and internship support (filled by the meals feature)."""
+    """Meals delivered home and internship support."""
+
+    rules_file: str = ""
+    notice_time: str = Field(default="18:00", pattern=_CLOCK_TIME)
+    receipt_question_time: str = Field(default="15:00", pattern=_CLOCK_TIME)
+    plan_days_ahead: int = Field(default=7, ge=1, le=31)
+    input_timeout_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    max_claim_euros: int = Field(default=200, ge=1, le=10_000)
+
+    @field_validator("rules_file")
+    @classmethod
+    def _check_rules(cls, value: str) -> str:
+        if value:
+            from bot.domain.eligibility import RulesError, load_rules
+
+            try:
+                load_rules(Path(value))
+            except RulesError as exc:
+                raise ValueError(str(exc)) from None
+        return value
 
 
 class LoggingConfig(_Section):

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from bot.clock import Clock
 from bot.config import Config
+from bot.domain.eligibility import load_rules
 from bot.i18n import Translator
 from bot.services.accounts import AccountService
+from bot.services.awaiting import AwaitingInput
 from bot.services.care import CareService
+from bot.services.internship import InternshipService
+from bot.services.meal_deliveries import DeliveryService
+from bot.services.meal_input import MealInputService
+from bot.services.meal_messages import MealMessages
+from bot.services.meal_report import MealReportService
+from bot.services.meals import MealsService
 from bot.services.reminder_settings import ReminderSettings
 from bot.services.reminders import ReminderService
 from storage import Database
@@ -24,12 +33,26 @@ class Services:
     reminders: ReminderService
     reminder_settings: ReminderSettings
     care: CareService
+    meals: MealsService
+    meal_deliveries: DeliveryService
+    internship: InternshipService
+    meal_input: MealInputService
+    meal_report: MealReportService
 
     @classmethod
     def create(cls, config: Config, clock: Clock) -> Services:
         db = Database(config.database.path, config.database.busy_timeout_ms)
         texts = Translator(config.i18n.default_language, config.i18n.timezone)
         reminders = ReminderService(db, clock, config.reminders, texts)
+        # Meals: a bad rules file stops the start here, naming the period and key.
+        rules = load_rules(Path(config.meals.rules_file) if config.meals.rules_file else None)
+        awaiting = AwaitingInput(clock, config.meals.input_timeout_minutes)
+        deliveries = DeliveryService(db, clock, config.meals, reminders, rules, texts.tz)
+        meals = MealsService(db, clock, rules, deliveries, awaiting)
+        internship = InternshipService(
+            db, clock, config.meals, rules, reminders, awaiting, texts.tz
+        )
+        MealMessages(db).register(reminders)
         return cls(
             config=config,
             clock=clock,
@@ -39,10 +62,16 @@ class Services:
             reminders=reminders,
             reminder_settings=ReminderSettings(reminders),
             care=CareService(db, clock, config.care, reminders),
+            meals=meals,
+            meal_deliveries=deliveries,
+            internship=internship,
+            meal_input=MealInputService(db, awaiting, meals, internship),
+            meal_report=MealReportService(db, clock, rules, texts.tz),
         )
 
     async def open(self) -> None:
         await self.db.open()
+        await self.meal_input.awaiting.load(self.db)
 
     async def close(self) -> None:
         await self.reminders.close()  # gives claimed, unsent reminders back first

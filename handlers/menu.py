@@ -12,13 +12,21 @@ from handlers.ui import Button
 MENU: dict[Role, list[tuple[str, str]]] = {
     Role.PUPIL: [
         (N_("📋 My support plan"), pack("plan", "show")),
+        (N_("🍲 Meals at home"), pack("ml", "menu")),
+        (N_("🧾 Internship support"), pack("is", "menu")),
     ],
     Role.GUARDIAN: [
         (N_("📋 My children's plans"), pack("plan", "show")),
+        (N_("🍲 Meals at home"), pack("ml", "menu")),
     ],
     Role.SPECIALIST: [],
-    Role.COORDINATOR: [],
-    Role.CATERER: [],
+    Role.COORDINATOR: [
+        (N_("📊 Meal figures"), pack("mf", "show")),
+        (N_("🧾 Transport claims"), pack("cl", "list")),
+    ],
+    Role.CATERER: [
+        (N_("🚚 Today's deliveries"), pack("ct", "day")),
+    ],
 }
 
 # Everyone who gets session reminders can set them up (last entry of the role's menu).

@@ -16,6 +16,10 @@ _PERSON_SQL = {
         "SELECT coalesce(school_id, region_id) AS school_id, display_name "
         "FROM coordinators WHERE id = ?"
     ),
+    Role.CATERER: (
+        "SELECT coalesce((SELECT min(school_id) FROM caterer_schools WHERE caterer_id = ?1), '')"
+        " AS school_id, display_name FROM caterers WHERE id = ?1"
+    ),
 }
 
 

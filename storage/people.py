@@ -52,7 +52,7 @@ async def get_pupil(conn: Connection, pupil_id: int) -> Pupil | None:
 
 async def list_people(conn: Connection, table: str, school_id: str) -> list[tuple[int, str, str]]:
     """(id, external id, display name) of everyone in one school's table, for code issuing."""
-    if table not in {"pupils", "guardians", "specialists", "coordinators"}:
+    if table not in {"pupils", "guardians", "specialists", "coordinators", "caterer_people"}:
         raise ValueError(table)
     sql = f"SELECT id, external_id, display_name FROM {table} WHERE school_id = ? ORDER BY id"  # noqa: S608
     async with conn.execute(sql, (school_id,)) as cursor:

@@ -109,3 +109,47 @@ async def link(db: Database, telegram_id: int, role: Role, person_id: int) -> No
             " VALUES (?, ?, ?, '2026-01-01T00:00:00+00:00')",
             (telegram_id, role.value, person_id),
         )
+
+
+async def add_caterer(
+    db: Database,
+    school_id: str = "S1",
+    *,
+    external_id: str = "CAT-1",
+    days: str = "12345",
+    cutoff: str = "14:00",
+) -> int:
+    """A caterer delivering home for one school (Monday to Friday by default)."""
+    async with db.write() as conn:
+        caterer = await _insert(
+            conn,
+            "INSERT INTO caterers (external_id, display_name, delivery_days, cutoff_time)"
+            " VALUES (?, ?, ?, ?)",
+            (external_id, f"Caterer {external_id}", days, cutoff),
+        )
+        await conn.execute("INSERT INTO caterer_schools VALUES (?, ?)", (caterer, school_id))
+    return caterer
+
+
+async def add_internship_plan(
+    db: Database, pupil_id: int, measures: tuple[str, ...] = ("transport", "internship_meals")
+) -> int:
+    """A 2026/2027 semester I plan with internship measures, and a coordinator for school S2."""
+    async with db.write() as conn:
+        plan = await _insert(
+            conn,
+            "INSERT INTO plans (school_id, external_id, pupil_id, school_year, semester,"
+            " starts_on, ends_on, created_on) VALUES ('S2', 'IAP-9', ?, '2026/2027', 1,"
+            " '2026-09-01', '2026-12-31', '2026-09-03')",
+            (pupil_id,),
+        )
+        for kind in measures:
+            await conn.execute(
+                "INSERT INTO plan_measures (plan_id, kind) VALUES (?, ?)", (plan, kind)
+            )
+        coordinator = await _insert(
+            conn,
+            "INSERT INTO coordinators (school_id, external_id, display_name)"
+            " VALUES ('S2', 'K2', 'Rita Eglīte')",
+        )
+    return coordinator

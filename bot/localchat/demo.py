@@ -12,6 +12,7 @@ from bot.localchat.chat import run_chat
 from bot.localchat.driver import TelegramUser
 from bot.services.accounts import AccountService
 from bot.services.importer import import_csv
+from bot.services.meals_import import import_caterers_csv
 from storage import Database, people
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -25,6 +26,7 @@ DEMO_USERS = {
     "guardian": TelegramUser(1002, "Vecāks", "lv"),
     "specialist": TelegramUser(1003, "Speciālists", "lv"),
     "coordinator": TelegramUser(1004, "Koordinators", "lv"),
+    "caterer": TelegramUser(1005, "Ēdinātājs", "lv"),
 }
 
 
@@ -40,11 +42,14 @@ async def prepare_demo(config: Config, examples: Path = EXAMPLES) -> str:
             path = examples / f"{kind}.csv"
             if path.exists():
                 await import_csv(db, path)
+        if (examples / "caterers.csv").exists():
+            await import_caterers_csv(db, examples / "caterers.csv")
         accounts = AccountService(db, clock, config.linking)
         if await people.get_school(db.reader, DEMO_SCHOOL) is None:
             raise SystemExit(f"the examples have no school {DEMO_SCHOOL}")
         spare = ""
-        for role in (Role.PUPIL, Role.GUARDIAN, Role.SPECIALIST, Role.COORDINATOR):
+        roles = (Role.PUPIL, Role.GUARDIAN, Role.SPECIALIST, Role.COORDINATOR, Role.CATERER)
+        for role in roles:
             user = DEMO_USERS[role.value]
             codes = await accounts.issue_codes(DEMO_SCHOOL, [role])
             account = await accounts.touch(user.id, user.language_code)
@@ -61,7 +66,8 @@ def run_demo(folder: Path) -> int:
     spare = asyncio.run(prepare_demo(config))
     intro = (
         "Demo: you are a new user. Type this pupil's one-time code to link: "
-        f"{spare}\nor switch with /as pupil | guardian | specialist | coordinator."
+        f"{spare}\nor switch with /as pupil | guardian | specialist | coordinator | caterer.\n"
+        "As guardian, try 🍲 Meals at home to check eligibility and confirm a delivery."
     )
     return asyncio.run(
         run_chat(config, users=DEMO_USERS, start_as="new", intro=intro, downloads=folder / "files")

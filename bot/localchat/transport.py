@@ -248,7 +248,9 @@ class InProcessBotApi(BaseRequest):
     def _api_answerCallbackQuery(self, params: dict[str, Any], files: dict[str, Any]) -> Any:  # noqa: N802
         text = str(params.get("text") or "")
         alert = bool(params.get("show_alert"))
-        self._log(Outgoing("answerCallbackQuery", None, None, text, alert=alert))
+        # A silent answer only stops the button's spinner: counted in calls, not logged.
+        if text or alert:
+            self._log(Outgoing("answerCallbackQuery", None, None, text, alert=alert))
         return True
 
     def _api_sendDocument(self, params: dict[str, Any], files: dict[str, Any]) -> Any:  # noqa: N802

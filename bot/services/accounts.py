@@ -31,6 +31,7 @@ _ROLE_TABLES = {
     Role.GUARDIAN: "guardians",
     Role.SPECIALIST: "specialists",
     Role.COORDINATOR: "coordinators",
+    Role.CATERER: "caterer_people",  # a view: the caterers serving the school
 }
 
 

@@ -22,9 +22,10 @@ async def test_an_unlinked_user_gets_nothing_private_whatever_they_press(
 ) -> None:
     user = harness.user(30)
     await harness.tg.send(user, "/start")
+    answered = harness.api.calls["answerCallbackQuery"]
     sent = await harness.tg.press(user, data)
     shown = " ".join(item.text for item in sent)
-    assert sent, "every press gets an answer"
+    assert harness.api.calls["answerCallbackQuery"] == answered + 1, "every press is answered"
     for secret in PRIVATE:
         assert secret not in shown
 
