@@ -85,13 +85,8 @@ def test_issue_codes_writes_one_code_per_person(config_file: Path, tmp_path: Pat
     files = [str(EXAMPLES / f"{kind}.csv") for kind in ORDER]
     assert main(["--config", str(config_file), "import", *files]) == 0
     out = tmp_path / "codes.csv"
-    assert (
-        main(
-            ["--config", str(config_file), "issue-codes", "--school", "RIGA-01", "--role", "pupil"]
-            + ["--out", str(out)]
-        )
-        == 0
-    )
+    args = ["--config", str(config_file), "issue-codes", "--school", "RIGA-01"]
+    assert main([*args, "--role", "pupil", "--out", str(out)]) == 0
     with out.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     with (EXAMPLES / "pupils.csv").open(encoding="utf-8-sig") as handle:
