@@ -110,7 +110,13 @@ async def accounts_of_person(conn: Connection, role: Role, person_id: int) -> li
 
 
 async def erase_account(conn: Connection, telegram_id: int) -> None:
-    """Forget the account and its links; the school's records stay with the school."""
+    """Forget the account and its links; the school's records stay with the school.
+
+    Crisis events stay (they count for the pupil's care) but no longer name the account.
+    """
+    await conn.execute(
+        "UPDATE crisis_events SET telegram_id = 0 WHERE telegram_id = ?", (telegram_id,)
+    )
     await conn.execute("DELETE FROM accounts WHERE telegram_id = ?", (telegram_id,))
 
 

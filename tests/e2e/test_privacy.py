@@ -89,3 +89,17 @@ async def test_erasing_the_account_forgets_links_but_keeps_the_plan(harness: Bot
         assert (await c.fetchone())[0] == 0
     async with reader.execute("SELECT count(*) FROM plans") as c:
         assert (await c.fetchone())[0] == 1
+
+
+async def test_erasing_the_account_unnames_its_crisis_events(harness: BotHarness) -> None:
+    await link(harness.services.db, 36, Role.PUPIL, harness.world.pupil_id)
+    user = harness.user(36)
+    await harness.tg.send(user, "es gribu nogalināt sevi")
+    await harness.tg.send(user, "/me")
+    await harness.tg.press_label(user, "Dzēst manu kontu")
+    await harness.tg.press_label(user, "Jā, dzēst")
+    async with harness.services.db.reader.execute(
+        "SELECT telegram_id, pupil_id FROM crisis_events"
+    ) as cursor:
+        rows = [tuple(r) for r in await cursor.fetchall()]
+    assert rows == [(0, harness.world.pupil_id)]
