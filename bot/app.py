@@ -28,7 +28,7 @@ from bot.domain.callback import pattern
 from bot.domain.errors import N_
 from bot.i18n import LANGUAGES
 from bot.runtime import Services
-from handlers import common
+from handlers import booking_input, common, consultations, my_consultations, specialist
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +98,23 @@ def _add_handlers(app: BotApp) -> None:
     app.add_handler(CallbackQueryHandler(common.language_button, pattern=pattern("lang")))
     app.add_handler(CallbackQueryHandler(common.me_button, pattern=pattern("me")))
     app.add_handler(CallbackQueryHandler(common.plan_button, pattern=pattern("plan")))
+
+    # Consultations: booking (bk), my consultations (mc), evidence (ev), the specialist (sp).
+    # The typed-answer handler takes only text its sender was asked for; other text goes on.
+    app.add_handler(CommandHandler("today", specialist.today_command))
+    app.add_handler(CommandHandler("week", specialist.week_command))
+    app.add_handler(CallbackQueryHandler(consultations.book_button, pattern=pattern("bk")))
+    app.add_handler(CallbackQueryHandler(my_consultations.my_button, pattern=pattern("mc")))
+    app.add_handler(CallbackQueryHandler(my_consultations.evidence_button, pattern=pattern("ev")))
+    app.add_handler(CallbackQueryHandler(specialist.specialist_button, pattern=pattern("sp")))
+    services = app.bot_data.services
+    assert services is not None  # noqa: S101 - set before the handlers are added
+    app.add_handler(
+        MessageHandler(
+            filters.ChatType.PRIVATE & booking_input.AwaitingAnswer(services),
+            booking_input.typed_answer,
+        )
+    )
 
     # Last: what no feature took. A typed code, unknown text, other media, stale buttons.
     private = filters.ChatType.PRIVATE

@@ -12,11 +12,20 @@ from handlers.ui import Button
 MENU: dict[Role, list[tuple[str, str]]] = {
     Role.PUPIL: [
         (N_("📋 My support plan"), pack("plan", "show")),
+        (N_("📅 Book a consultation"), pack("bk", "start")),
+        (N_("🗓 My consultations"), pack("mc", "list")),
     ],
     Role.GUARDIAN: [
         (N_("📋 My children's plans"), pack("plan", "show")),
+        (N_("📅 Book a consultation"), pack("bk", "start")),
+        (N_("🗓 My consultations"), pack("mc", "list")),
     ],
-    Role.SPECIALIST: [],
+    Role.SPECIALIST: [
+        (N_("📥 Requests"), pack("sp", "in")),
+        (N_("📆 Today"), pack("sp", "today")),
+        (N_("🗓 This week"), pack("sp", "week")),
+        (N_("🕒 My free time"), pack("sp", "free")),
+    ],
     Role.COORDINATOR: [],
     Role.CATERER: [],
 }

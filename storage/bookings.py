@@ -263,8 +263,13 @@ async def recipients(conn: Connection, role: Role, person_ids: list[int]) -> lis
     ]
 
 
-async def get_measure(conn: Connection, measure_id: int) -> PlanMeasure | None:
-    async with conn.execute("SELECT * FROM plan_measures WHERE id = ?", (measure_id,)) as cursor:
+async def get_measure(conn: Connection, measure_id: int, pupil_id: int) -> PlanMeasure | None:
+    """A measure of one of this pupil's plans (None for another pupil's: a forged button)."""
+    async with conn.execute(
+        "SELECT m.* FROM plan_measures m JOIN plans p ON p.id = m.plan_id"
+        " WHERE m.id = ? AND p.pupil_id = ?",
+        (measure_id, pupil_id),
+    ) as cursor:
         row = await cursor.fetchone()
     if row is None:
         return None

@@ -137,6 +137,21 @@ class BookingService:
             offer=offer, slots=tuple(found[:size]), page=page, has_more=len(found) > size
         )
 
+    async def preview(
+        self, telegram_id: int, pupil_id: int, measure_id: int, slot_id: int
+    ) -> tuple[Offer, Slot]:
+        """What the confirmation screen shows; the slot must still be free."""
+        conn = self.db.reader
+        actor = await common.load_actor(conn, telegram_id)
+        actor.require_pupil(pupil_id)
+        measure = await repo.get_measure(conn, measure_id, pupil_id)
+        slot = await slots_repo.get_slot(conn, slot_id)
+        if measure is None or measure.kind not in BOOKABLE:
+            raise NotInPlan()
+        if slot is None or slot.state != SlotState.FREE:
+            raise SlotTaken() if slot and slot.state == SlotState.BOOKED else SlotGone()
+        return await self._offer(conn, measure.plan_id, measure), slot
+
     def _window(self, now: datetime, plan: SupportPlan) -> tuple[datetime, datetime]:
         start = now + timedelta(hours=self.config.min_notice_hours)
         plan_end = datetime.combine(plan.ends_on + timedelta(days=1), time(0), common.RIGA)
@@ -161,7 +176,7 @@ class BookingService:
                 return Change(booking=existing, event="already")
             if slot.state != SlotState.FREE:
                 raise SlotTaken() if slot.state == SlotState.BOOKED else SlotGone()
-            measure = await repo.get_measure(conn, measure_id)
+            measure = await repo.get_measure(conn, measure_id, pupil_id)
             if measure is None:
                 raise NotInPlan()
             plan = await self._check_slot(conn, pupil_id, measure, slot, now, freed_minutes=0)
