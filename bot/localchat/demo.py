@@ -11,11 +11,20 @@ from bot.domain.models import Role
 from bot.localchat.chat import run_chat
 from bot.localchat.driver import TelegramUser
 from bot.services.accounts import AccountService
+from bot.services.availability import import_availability_csv
 from bot.services.importer import import_csv
 from storage import Database, people
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-IMPORT_ORDER = ("schools", "pupils", "guardians", "specialists", "coordinators", "plans")
+IMPORT_ORDER = (
+    "schools",
+    "pupils",
+    "guardians",
+    "specialists",
+    "coordinators",
+    "plans",
+    "availability",
+)
 DEMO_SCHOOL = "RIGA-01"
 
 # Telegram ids of the demo's people; "new" has no link and gets the greeting.
@@ -39,7 +48,9 @@ async def prepare_demo(config: Config, examples: Path = EXAMPLES) -> str:
         for kind in IMPORT_ORDER:
             path = examples / f"{kind}.csv"
             if path.exists():
-                await import_csv(db, path)
+                # Availability has its own importer (consultations feature).
+                importer = import_availability_csv if kind == "availability" else import_csv
+                await importer(db, path)
         accounts = AccountService(db, clock, config.linking)
         if await people.get_school(db.reader, DEMO_SCHOOL) is None:
             raise SystemExit(f"the examples have no school {DEMO_SCHOOL}")
