@@ -73,7 +73,7 @@ async def test_a_day_off_withdraws_that_days_free_slots_and_keeps_them_away(
     assert await count_slots(services) == 8
     assert await count_slots(services, "withdrawn") == 2
     await services.availability.ensure_slots(date(2027, 1, 31))
-    rules, free, _ = await services.availability.overview(TEACHER, days=14)
+    _, free, _ = await services.availability.overview(TEACHER, days=14)
     assert all(s.starts_at.astimezone(RIGA).date() != day for s in free)
 
 
@@ -154,10 +154,13 @@ async def test_a_bad_availability_file_stores_nothing_and_names_the_lines(
     assert await repo.rules_of(services.db.reader, world.teacher_id) == []
 
 
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
 async def test_the_demo_availability_file_imports(tmp_path: Path) -> None:
     from bot.services.importer import import_csv
 
-    examples = Path(__file__).resolve().parents[2] / "examples"
+    examples = EXAMPLES
     async with Database(tmp_path / "demo.sqlite3") as db:
         for kind in ("schools", "pupils", "guardians", "specialists", "coordinators", "plans"):
             await import_csv(db, examples / f"{kind}.csv")
