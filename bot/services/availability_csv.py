@@ -126,6 +126,13 @@ def _check_row(row: _Row) -> None:
             raise ValueError("valid_until is before valid_from")
 
 
+def is_availability_file(path: Path) -> bool:
+    """True when the header row is an availability header (for ``pumpurs-bot import``)."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        header = next(csv.reader(handle), [])
+    return set(COLUMNS) <= {name.strip() for name in header}
+
+
 def _read(path: Path) -> tuple[list[_Row], list[str]]:
     rows: list[_Row] = []
     problems: list[str] = []

@@ -16,6 +16,7 @@ from bot.domain.errors import ImportFailed, NotAllowed
 from bot.domain.models import Role
 from bot.runtime import Services
 from bot.services.availability import HasBookings, import_availability_csv, slot_times
+from bot.services.availability_csv import is_availability_file
 from storage import Database
 from storage import availability as repo
 from tests.factories import World, add_slot, link, make_world
@@ -166,6 +167,8 @@ async def test_the_demo_availability_file_imports(tmp_path: Path) -> None:
             await import_csv(db, examples / f"{kind}.csv")
         report = await import_availability_csv(db, examples / "availability.csv")
     assert report.rows > 0
+    assert is_availability_file(examples / "availability.csv")
+    assert not is_availability_file(examples / "plans.csv")
 
 
 async def test_migration_0002_applies_on_top_of_0001(tmp_path: Path) -> None:
