@@ -30,7 +30,18 @@ from bot.domain.errors import N_
 from bot.i18n import LANGUAGES
 from bot.reminder_jobs import start_reminder_jobs
 from bot.runtime import Services
-from handlers import care, caterer, common, internship, meals, settings
+from handlers import (
+    booking_input,
+    care,
+    caterer,
+    common,
+    consultations,
+    internship,
+    meals,
+    my_consultations,
+    settings,
+    specialist,
+)
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +102,8 @@ def build_application(
 
 def _add_handlers(app: BotApp) -> None:
     """Every handler, in order. The first matching handler of a group wins."""
+    services = app.bot_data.services
+    assert services is not None  # noqa: S101 - set before the handlers are added
     # Only the first matching handler of a group runs, so what must run for every update
     # before the features gets a group of its own.
     # Group -2: before anything else, load the sender's account and language.
@@ -127,13 +140,25 @@ def _add_handlers(app: BotApp) -> None:
     app.add_handler(CallbackQueryHandler(caterer.figures_button, pattern=pattern("mf")))
     app.add_handler(CallbackQueryHandler(internship.internship_button, pattern=pattern("is")))
     app.add_handler(CallbackQueryHandler(internship.claims_button, pattern=pattern("cl")))
-    assert app.bot_data.services is not None  # noqa: S101 - set before the handlers
     app.add_handler(
         MessageHandler(
-            filters.ChatType.PRIVATE
-            & ~filters.COMMAND
-            & meals.AwaitingFilter(app.bot_data.services),
+            filters.ChatType.PRIVATE & ~filters.COMMAND & meals.AwaitingFilter(services),
             meals.awaited_input,
+        )
+    )
+
+    # Consultations: booking (bk), my consultations (mc), evidence (ev), the specialist (sp).
+    # The typed-answer handler takes only text its sender was asked for; other text goes on.
+    app.add_handler(CommandHandler("today", specialist.today_command))
+    app.add_handler(CommandHandler("week", specialist.week_command))
+    app.add_handler(CallbackQueryHandler(consultations.book_button, pattern=pattern("bk")))
+    app.add_handler(CallbackQueryHandler(my_consultations.my_button, pattern=pattern("mc")))
+    app.add_handler(CallbackQueryHandler(my_consultations.evidence_button, pattern=pattern("ev")))
+    app.add_handler(CallbackQueryHandler(specialist.specialist_button, pattern=pattern("sp")))
+    app.add_handler(
+        MessageHandler(
+            filters.ChatType.PRIVATE & booking_input.AwaitingAnswer(services),
+            booking_input.typed_answer,
         )
     )
 

@@ -136,11 +136,11 @@ async def _report(db: Database, config: Config, args: argparse.Namespace) -> int
 
 
 async def _import(db: Database, files: list[Path]) -> int:
-    from bot.services.importer import import_csv
+    from bot.services.importer import import_file
 
     for path in files:
         try:
-            report = await import_csv(db, path)
+            report = await import_file(db, path)
         except ImportFailed as exc:
             print(f"{path}: not imported, nothing stored:", file=sys.stderr)
             for problem in exc.problems:

@@ -114,6 +114,33 @@ class PrivacyConfig(_Section):
 class BookingConfig(_Section):
     """Consultations: booking rules (filled by the consultations feature)."""
 
+    min_notice_hours: int = Field(default=12, ge=0)
+    horizon_days: int = Field(default=28, ge=1, le=366)
+    change_cutoff_hours: int = Field(default=24, ge=0)
+    max_open_bookings: int = Field(default=3, ge=1)
+    slots_per_page: int = Field(default=5, ge=1, le=10)
+    call_link_template: str = "https://meet.jit.si/pumpurs-{room}"
+    note_max_chars: int = Field(default=500, ge=1, le=2000)
+    reason_max_chars: int = Field(default=300, ge=1, le=2000)
+    urgent_window_days: int = Field(default=14, ge=0)
+    auto_confirm_default: bool = True
+    default_slot_minutes: int = Field(default=45, ge=10, le=240)
+    evidence_due_hours: int = Field(default=24, ge=1)
+    evidence_again_hours: int = Field(default=12, ge=1)
+    agenda_hour: int = Field(default=8, ge=0, le=23)
+    input_timeout_minutes: int = Field(default=30, ge=1)
+
+    @field_validator("call_link_template")
+    @classmethod
+    def _check_template(cls, value: str) -> str:
+        if "{room}" not in value:
+            raise ValueError("must contain {room}")
+        try:
+            value.format(room="x")
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(f"only {{room}} may be used ({exc})") from None
+        return value
+
 
 class CrisisTermsConfig(_Section):
     """Terms of one crisis category, per language (the word file's syntax)."""

@@ -10,14 +10,19 @@ from bot.config import Config
 from bot.domain.eligibility import load_rules
 from bot.i18n import Translator
 from bot.services.accounts import AccountService
+from bot.services.availability import AvailabilityService
 from bot.services.awaiting import AwaitingInput
+from bot.services.booking import BookingService
+from bot.services.booking_reminders import BookingReminders
 from bot.services.care import CareService
+from bot.services.desk import DeskService
 from bot.services.internship import InternshipService
 from bot.services.meal_deliveries import DeliveryService
 from bot.services.meal_input import MealInputService
 from bot.services.meal_messages import MealMessages
 from bot.services.meal_report import MealReportService
 from bot.services.meals import MealsService
+from bot.services.pending_inputs import PendingInputs
 from bot.services.reminder_settings import ReminderSettings
 from bot.services.reminders import ReminderService
 from storage import Database
@@ -38,6 +43,10 @@ class Services:
     internship: InternshipService
     meal_input: MealInputService
     meal_report: MealReportService
+    availability: AvailabilityService
+    booking: BookingService
+    desk: DeskService
+    pending: PendingInputs
 
     @classmethod
     def create(cls, config: Config, clock: Clock) -> Services:
@@ -53,6 +62,8 @@ class Services:
             db, clock, config.meals, rules, reminders, awaiting, texts.tz
         )
         MealMessages(db).register(reminders)
+        availability = AvailabilityService(db, clock, config.booking)
+        BookingReminders(db, clock, config.booking).register(reminders)
         return cls(
             config=config,
             clock=clock,
@@ -67,11 +78,16 @@ class Services:
             internship=internship,
             meal_input=MealInputService(db, awaiting, meals, internship),
             meal_report=MealReportService(db, clock, rules, texts.tz),
+            availability=availability,
+            booking=BookingService(db, clock, config.booking, reminders, availability),
+            desk=DeskService(db, clock, config.booking, reminders, availability),
+            pending=PendingInputs(db, clock, config.booking.input_timeout_minutes),
         )
 
     async def open(self) -> None:
         await self.db.open()
         await self.meal_input.awaiting.load(self.db)
+        await self.pending.load()
 
     async def close(self) -> None:
         await self.reminders.close()  # gives claimed, unsent reminders back first

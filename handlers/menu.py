@@ -12,14 +12,23 @@ from handlers.ui import Button
 MENU: dict[Role, list[tuple[str, str]]] = {
     Role.PUPIL: [
         (N_("📋 My support plan"), pack("plan", "show")),
+        (N_("📅 Book a consultation"), pack("bk", "start")),
+        (N_("🗓 My consultations"), pack("mc", "list")),
         (N_("🍲 Meals at home"), pack("ml", "menu")),
         (N_("🧾 Internship support"), pack("is", "menu")),
     ],
     Role.GUARDIAN: [
         (N_("📋 My children's plans"), pack("plan", "show")),
+        (N_("📅 Book a consultation"), pack("bk", "start")),
+        (N_("🗓 My consultations"), pack("mc", "list")),
         (N_("🍲 Meals at home"), pack("ml", "menu")),
     ],
-    Role.SPECIALIST: [],
+    Role.SPECIALIST: [
+        (N_("📥 Requests"), pack("sp", "in")),
+        (N_("📆 Today"), pack("sp", "today")),
+        (N_("🗓 This week"), pack("sp", "week")),
+        (N_("🕒 My free time"), pack("sp", "free")),
+    ],
     Role.COORDINATOR: [
         (N_("📊 Meal figures"), pack("mf", "show")),
         (N_("🧾 Transport claims"), pack("cl", "list")),

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from bot.domain.models import Role
-from storage import Database
+from storage import Database, to_db_time
 
 
 @dataclass(frozen=True)
@@ -153,3 +153,37 @@ async def add_internship_plan(
             " VALUES ('S2', 'K2', 'Rita Eglīte')",
         )
     return coordinator
+
+
+async def add_slot(db: Database, specialist_id: int, starts_at: datetime, minutes: int = 45) -> int:
+    """A free slot of one specialist, as if published; returns its id."""
+    from storage import availability
+
+    async with db.write() as conn:
+        await availability.add_slot(
+            conn, specialist_id, starts_at, starts_at + timedelta(minutes=minutes)
+        )
+        async with conn.execute(
+            "SELECT id FROM slots WHERE specialist_id = ? AND starts_at = ?",
+            (specialist_id, to_db_time(starts_at)),
+        ) as cursor:
+            row = await cursor.fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+async def set_auto_confirm(db: Database, specialist_id: int, value: bool) -> None:
+    from storage import availability
+
+    async with db.write() as conn:
+        await availability.set_auto_confirm(conn, specialist_id, value)
+
+
+async def add_crisis_event(db: Database, pupil_id: int, at: datetime) -> None:
+    """What the care feature writes when a pupil writes words of crisis."""
+    async with db.write() as conn:
+        await conn.execute(
+            "INSERT INTO crisis_events (at, telegram_id, pupil_id, category, language)"
+            " VALUES (?, 0, ?, 'self_harm', 'lv')",
+            (to_db_time(at), pupil_id),
+        )

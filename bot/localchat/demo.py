@@ -11,12 +11,20 @@ from bot.domain.models import Role
 from bot.localchat.chat import run_chat
 from bot.localchat.driver import TelegramUser
 from bot.services.accounts import AccountService
-from bot.services.importer import import_csv
-from bot.services.meals_import import import_caterers_csv
+from bot.services.importer import import_file
 from storage import Database, people
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-IMPORT_ORDER = ("schools", "pupils", "guardians", "specialists", "coordinators", "plans")
+IMPORT_ORDER = (
+    "schools",
+    "pupils",
+    "guardians",
+    "specialists",
+    "coordinators",
+    "plans",
+    "availability",
+    "caterers",
+)
 DEMO_SCHOOL = "RIGA-01"
 
 # Telegram ids of the demo's people; "new" has no link and gets the greeting.
@@ -41,9 +49,7 @@ async def prepare_demo(config: Config, examples: Path = EXAMPLES) -> str:
         for kind in IMPORT_ORDER:
             path = examples / f"{kind}.csv"
             if path.exists():
-                await import_csv(db, path)
-        if (examples / "caterers.csv").exists():
-            await import_caterers_csv(db, examples / "caterers.csv")
+                await import_file(db, path)
         accounts = AccountService(db, clock, config.linking)
         if await people.get_school(db.reader, DEMO_SCHOOL) is None:
             raise SystemExit(f"the examples have no school {DEMO_SCHOOL}")

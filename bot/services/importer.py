@@ -38,6 +38,7 @@ Ids are at most 64 characters (no ``;``), names at most 120, subjects at most 64
 from __future__ import annotations
 
 import asyncio
+import csv
 import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -68,7 +69,7 @@ log = logging.getLogger(__name__)
 class ImportReport(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    kind: ImportKind
+    kind: str
     rows: int
     changed: int
 
@@ -255,3 +256,33 @@ async def import_csv(db: Database, path: Path) -> ImportReport:
     report = ImportReport(kind=parsed.kind, rows=len(parsed.lines), changed=changed)
     log.info("imported %s: %s: %d rows, %d changed", path.name, report.kind, report.rows, changed)
     return report
+
+
+async def import_file(db: Database, path: Path) -> ImportReport:
+    """Any importable file, told by its header: the kinds above, caterers or availability.
+
+    Caterers belong to the meals feature and availability to consultations; each has
+    its own reader, and this is the one door ``pumpurs-bot import`` and the demo use.
+    """
+    from bot.services.availability import import_availability_csv
+    from bot.services.availability_csv import is_availability_file
+    from bot.services.meals_import import import_caterers_csv, is_caterers_header
+
+    header = await asyncio.to_thread(_header, path)
+    if is_caterers_header(header):
+        caterers = await import_caterers_csv(db, path)
+        return ImportReport(kind="caterers", rows=caterers.rows, changed=caterers.changed)
+    if is_availability_file(path):
+        availability = await import_availability_csv(db, path)
+        return ImportReport(
+            kind="availability", rows=availability.rows, changed=availability.changed
+        )
+    return await import_csv(db, path)
+
+
+def _header(path: Path) -> list[str]:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            return [name.strip().lower() for name in next(csv.reader(handle), [])]
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ImportFailed([f"{path}: cannot be read ({exc})"]) from None

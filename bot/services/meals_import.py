@@ -41,6 +41,7 @@ class CatererLine(NamedTuple):
 class CaterersReport(NamedTuple):
     rows: int
     schools: int
+    changed: int
 
 
 def is_caterers_header(header: list[str]) -> bool:
@@ -120,6 +121,7 @@ async def import_caterers_csv(db: Database, path: Path) -> CaterersReport:
     """Import one caterers file in one transaction; ``ImportFailed`` names every bad line."""
     lines = await asyncio.to_thread(parse_caterers, path)
     async with db.write() as conn:
+        before = conn.total_changes
         problems = [
             f"line {line.number}: unknown school {school}"
             for line in lines
@@ -138,4 +140,6 @@ async def import_caterers_csv(db: Database, path: Path) -> CaterersReport:
                 line.delivery_time,
             )
             await repo.set_caterer_schools(conn, caterer_id, list(line.school_ids))
-    return CaterersReport(rows=len(lines), schools=sum(len(line.school_ids) for line in lines))
+        changed = conn.total_changes - before
+    schools = sum(len(line.school_ids) for line in lines)
+    return CaterersReport(rows=len(lines), schools=schools, changed=changed)

@@ -36,7 +36,7 @@ async def plan_session(harness: BotHarness, hours_ahead: float) -> None:
             conn,
             chat_id=PUPIL,
             role=Role.PUPIL,
-            kind="session",
+            kind="lesson",
             ref="s:1",
             event_at=services.clock.now() + timedelta(hours=hours_ahead),
         )
@@ -51,7 +51,7 @@ async def run_due(harness: BotHarness, advance: timedelta) -> None:
 
 async def test_a_due_reminder_arrives_with_its_buttons(harness: BotHarness) -> None:
     await link(harness.services.db, PUPIL, Role.PUPIL, harness.world.pupil_id)
-    harness.services.reminders.register("session", session_text)
+    harness.services.reminders.register("lesson", session_text)
     await plan_session(harness, hours_ahead=3)
     assert jobs_of(harness).job_queue.get_jobs_by_name("reminders-wake")
     await run_due(harness, timedelta(hours=1))
@@ -63,7 +63,7 @@ async def test_a_due_reminder_arrives_with_its_buttons(harness: BotHarness) -> N
 
 async def test_retry_after_from_telegram_still_delivers_once(harness: BotHarness) -> None:
     await link(harness.services.db, PUPIL, Role.PUPIL, harness.world.pupil_id)
-    harness.services.reminders.register("session", session_text)
+    harness.services.reminders.register("lesson", session_text)
     await plan_session(harness, hours_ahead=3)
     harness.api.fail_next("sendMessage", "retry_after", 1)
     await run_due(harness, timedelta(hours=1))
@@ -74,7 +74,7 @@ async def test_retry_after_from_telegram_still_delivers_once(harness: BotHarness
 
 async def test_a_user_who_blocked_the_bot_is_marked_inactive(harness: BotHarness) -> None:
     await link(harness.services.db, PUPIL, Role.PUPIL, harness.world.pupil_id)
-    harness.services.reminders.register("session", session_text)
+    harness.services.reminders.register("lesson", session_text)
     await plan_session(harness, hours_ahead=3)
     harness.api.blocked.add(PUPIL)
     await run_due(harness, timedelta(hours=1))
@@ -91,7 +91,7 @@ async def test_settings_change_the_offsets_of_coming_sessions(harness: BotHarnes
     assert "rs:off:60" in [data for row in shown[-1].buttons for _, data in row]
     await harness.tg.press(user, "rs:off:60")
     rows = await repo.list_reminders(harness.services.db.reader, PUPIL)
-    assert sorted(r.kind for r in rows if r.state == "pending") == ["session:120", "session:60"]
+    assert sorted(r.kind for r in rows if r.state == "pending") == ["lesson:120", "lesson:60"]
     after = harness.api.last_bot_message(PUPIL)
     assert any(
         label.startswith("✅") and data == "rs:off:60"

@@ -1,0 +1,175 @@
+"""Words for consultations, shared by the pupil's and the specialist's screens."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import BadRequest, Forbidden
+
+from bot.context import BotContext
+from bot.domain.booking import Booking, BookingState, Change, Offer, Slot
+from bot.domain.callback import Callback, pack, unpack
+from bot.domain.errors import N_, NotAllowed
+from bot.domain.models import Role
+from bot.i18n import Texts
+from bot.services.calendar import session_title
+from handlers.ui import Button, keyboard
+
+log = logging.getLogger(__name__)
+
+STATE_NAMES = {
+    BookingState.REQUESTED: N_("⏳ waiting for the specialist"),
+    BookingState.PROPOSED: N_("❓ another time proposed"),
+    BookingState.CONFIRMED: N_("✅ confirmed"),
+    BookingState.DECLINED: N_("✖ declined"),
+    BookingState.CANCELLED: N_("✖ cancelled"),
+    BookingState.HELD: N_("✔ held"),
+    BookingState.MISSED: N_("⚠ missed"),
+}
+
+STATE_ICONS = {
+    BookingState.REQUESTED: "⏳",
+    BookingState.PROPOSED: "❓",
+    BookingState.CONFIRMED: "✅",
+    BookingState.DECLINED: "✖",
+    BookingState.CANCELLED: "✖",
+    BookingState.HELD: "✔",
+    BookingState.MISSED: "⚠",
+}
+
+# What the other parties hear when a booking changes; {who} is the other side's name.
+NOTICES = {
+    "requested": N_("New request: {title} with {who}, {when}."),
+    "confirmed": N_("Confirmed: {title} with {who}, {when}."),
+    "cancelled": N_("Cancelled: {title} with {who}, {when}."),
+    "declined": N_("Declined: {title} with {who}, {when}."),
+    "proposed": N_("Another time is proposed for {title} with {who}: {when}. Does it suit?"),
+    "moved": N_("Moved: {title} with {who} is now {when}."),
+    "call": N_("New call details for {title} with {who}, {when}."),
+}
+
+BACK_TO_MENU = N_("⬅️ Menu")
+
+
+def callback(update: Update) -> Callback:
+    """The pressed button's data; a malformed one is treated as forged."""
+    found = unpack(update.callback_query.data if update.callback_query else None)
+    if found is None:
+        raise NotAllowed()
+    return found
+
+
+def int_args(found: Callback, count: int) -> list[int]:
+    try:
+        return [found.int_arg(i) for i in range(count)]
+    except (ValueError, IndexError):
+        raise NotAllowed() from None
+
+
+def user_id(update: Update) -> int:
+    user = update.effective_user
+    if user is None:
+        raise NotAllowed()
+    return user.id
+
+
+def minutes_left(t: Texts, offer: Offer) -> str:
+    left = offer.minutes_left
+    if left is None:
+        return t("no hour limit")
+    return t.n("{n} minute left", "{n} minutes left", left)
+
+
+def offer_name(t: Texts, offer: Offer) -> str:
+    if offer.subject:
+        return t("Consultation: {subject}", subject=offer.subject)
+    return t("Emotional support session")
+
+
+def slot_label(t: Texts, slot: Slot) -> str:
+    return t(
+        "{when} · {name} ({minutes} min)",
+        when=t.datetime(slot.starts_at),
+        name=slot.specialist_name,
+        minutes=slot.minutes,
+    )
+
+
+def short_line(t: Texts, booking: Booking, *, for_specialist: bool) -> str:
+    name = booking.pupil_name if for_specialist else booking.specialist_name
+    mark = "🔴 " if for_specialist and booking.urgent else ""
+    return f"{mark}{t.datetime(booking.starts_at)} · {session_title(booking, t)} · {name}"
+
+
+def details(t: Texts, booking: Booking, *, for_specialist: bool) -> str:
+    """The whole booking, as its parties (and only they) may see it."""
+    lines = [session_title(booking, t)]
+    if for_specialist and booking.urgent:
+        lines.append(t("🔴 Urgent: this pupil recently wrote words of crisis."))
+    lines += [
+        t("When: {when}", when=t.datetime(booking.starts_at)),
+        t("Pupil: {name}", name=booking.pupil_name),
+        t("Specialist: {name}", name=booking.specialist_name),
+        t("Status: {state}", state=t(STATE_NAMES[booking.state])),
+    ]
+    if booking.note:
+        lines.append(t("Note: {note}", note=booking.note))
+    if booking.reason and booking.state in (BookingState.CANCELLED, BookingState.DECLINED):
+        lines.append(t("Reason: {reason}", reason=booking.reason))
+    if booking.call_link and booking.state == BookingState.CONFIRMED:
+        lines.append(t("Call: {link}", link=booking.call_link))
+    if booking.evidence is not None:
+        answer = t("took place") if booking.evidence == "yes" else t("did not take place")
+        lines.append(t("Pupil's answer: {answer}", answer=answer))
+    return "\n".join(lines)
+
+
+def menu_row(t: Texts) -> list[Button]:
+    return [(t(BACK_TO_MENU), pack("menu", "home"))]
+
+
+async def notify(context: BotContext, change: Change) -> None:
+    """Tell the other parties of a change, each in their own language."""
+    template = NOTICES.get(change.event)
+    if template is None:
+        return
+    booking = change.booking
+    translator = context.services.texts
+    for recipient in change.notify:
+        t = translator.for_language(
+            translator.pick_language(recipient.language, recipient.telegram_language)
+        )
+        is_specialist = recipient.role == Role.SPECIALIST
+        who = booking.pupil_name if is_specialist else booking.specialist_name
+        lines = [
+            t(
+                template,
+                title=session_title(booking, t),
+                who=who,
+                when=t.datetime(booking.starts_at),
+            )
+        ]
+        if recipient.role == Role.GUARDIAN:
+            lines.append(t("Pupil: {name}", name=booking.pupil_name))
+        if booking.reason and change.event in ("cancelled", "declined"):
+            lines.append(t("Reason: {reason}", reason=booking.reason))
+        if booking.call_link and booking.state == BookingState.CONFIRMED:
+            lines.append(t("Call: {link}", link=booking.call_link))
+        rows: list[list[Button]]
+        if is_specialist:
+            rows = [[(t("Open"), pack("sp", "b", booking.id))]]
+        elif change.event == "proposed":
+            rows = [
+                [(t("✅ Accept this time"), pack("mc", "pa", booking.id))],
+                [(t("✖ Cancel the request"), pack("mc", "pr", booking.id))],
+            ]
+        else:
+            rows = [[(t("Open"), pack("mc", "b", booking.id))]]
+        try:
+            await context.bot.send_message(
+                recipient.chat_id, "\n".join(lines), reply_markup=keyboard(rows)
+            )
+        except (Forbidden, BadRequest) as exc:
+            # One unreachable parent must not stop the others hearing of it.
+            log.info("could not notify %s: %s", recipient.chat_id, exc)
