@@ -11,7 +11,7 @@ from bot.domain.eligibility import load_rules
 from bot.i18n import Translator
 from bot.services.accounts import AccountService
 from bot.services.availability import AvailabilityService
-from bot.services.awaiting import AwaitingInput
+from bot.services.awaiting import AwaitedAnswers, FeatureAnswers
 from bot.services.booking import BookingService
 from bot.services.booking_reminders import BookingReminders
 from bot.services.care import CareService
@@ -47,6 +47,7 @@ class Services:
     booking: BookingService
     desk: DeskService
     pending: PendingInputs
+    answers: AwaitedAnswers
 
     @classmethod
     def create(cls, config: Config, clock: Clock) -> Services:
@@ -55,7 +56,9 @@ class Services:
         reminders = ReminderService(db, clock, config.reminders, texts)
         # Meals: a bad rules file stops the start here, naming the period and key.
         rules = load_rules(Path(config.meals.rules_file) if config.meals.rules_file else None)
-        awaiting = AwaitingInput(clock, config.meals.input_timeout_minutes)
+        # One open typed question per account, whichever feature asked it.
+        answers = AwaitedAnswers(clock)
+        awaiting = FeatureAnswers(answers, "meals", config.meals.input_timeout_minutes)
         deliveries = DeliveryService(db, clock, config.meals, reminders, rules, texts.tz)
         meals = MealsService(db, clock, rules, deliveries, awaiting)
         internship = InternshipService(
@@ -81,13 +84,15 @@ class Services:
             availability=availability,
             booking=BookingService(db, clock, config.booking, reminders, availability),
             desk=DeskService(db, clock, config.booking, reminders, availability),
-            pending=PendingInputs(db, clock, config.booking.input_timeout_minutes),
+            pending=PendingInputs(
+                db, FeatureAnswers(answers, "booking", config.booking.input_timeout_minutes)
+            ),
+            answers=answers,
         )
 
     async def open(self) -> None:
         await self.db.open()
-        await self.meal_input.awaiting.load(self.db)
-        await self.pending.load()
+        await self.answers.load(self.db)
 
     async def close(self) -> None:
         await self.reminders.close()  # gives claimed, unsent reminders back first

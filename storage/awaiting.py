@@ -1,29 +1,33 @@
-"""The question each account was last asked and whose answer comes as a plain message."""
+"""The one question each account was last asked, whose answer comes as a plain message."""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from bot.domain.booking import Awaiting
 from storage.db import Connection
 
-# One row per account in account_settings; the prefix keeps other features' settings apart.
-SETTING = "booking.awaiting"
+# One row per account in account_settings: a new question replaces the one before it.
+SETTING = "awaiting"
 
 
-async def all_awaiting(conn: Connection) -> dict[int, Awaiting]:
+async def get_awaiting(conn: Connection, telegram_id: int) -> dict[str, Any] | None:
     async with conn.execute(
-        "SELECT telegram_id, value FROM account_settings WHERE name = ?", (SETTING,)
+        "SELECT value FROM account_settings WHERE telegram_id = ? AND name = ?",
+        (telegram_id, SETTING),
     ) as cursor:
-        rows = await cursor.fetchall()
-    return {row[0]: Awaiting.model_validate(json.loads(row[1])) for row in rows}
+        row = await cursor.fetchone()
+    if row is None:
+        return None
+    value = json.loads(row[0])
+    return value if isinstance(value, dict) else None
 
 
-async def save_awaiting(conn: Connection, telegram_id: int, awaiting: Awaiting) -> None:
+async def set_awaiting(conn: Connection, telegram_id: int, value: dict[str, Any]) -> None:
     await conn.execute(
         "INSERT INTO account_settings (telegram_id, name, value) VALUES (?, ?, ?)"
         " ON CONFLICT (telegram_id, name) DO UPDATE SET value = excluded.value",
-        (telegram_id, SETTING, awaiting.model_dump_json()),
+        (telegram_id, SETTING, json.dumps(value, ensure_ascii=False, sort_keys=True)),
     )
 
 
@@ -31,3 +35,10 @@ async def clear_awaiting(conn: Connection, telegram_id: int) -> None:
     await conn.execute(
         "DELETE FROM account_settings WHERE telegram_id = ? AND name = ?", (telegram_id, SETTING)
     )
+
+
+async def all_awaiting(conn: Connection) -> dict[int, dict[str, Any]]:
+    async with conn.execute(
+        "SELECT telegram_id, value FROM account_settings WHERE name = ?", (SETTING,)
+    ) as cursor:
+        return {row[0]: json.loads(row[1]) for row in await cursor.fetchall()}

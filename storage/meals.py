@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
-from typing import Any
 
 import aiosqlite
 
@@ -268,44 +266,6 @@ async def set_receipt(conn: Connection, delivery_id: int, receipt: Receipt, now:
         (receipt.value, to_db_time(now), delivery_id),
     )
     return cursor.rowcount == 1
-
-
-# --- awaited input ----------------------------------------------------------------------
-
-AWAITING = "meals:awaiting"
-
-
-async def get_awaiting(conn: Connection, telegram_id: int) -> dict[str, Any] | None:
-    async with conn.execute(
-        "SELECT value FROM account_settings WHERE telegram_id = ? AND name = ?",
-        (telegram_id, AWAITING),
-    ) as cursor:
-        row = await cursor.fetchone()
-    if row is None:
-        return None
-    value = json.loads(row[0])
-    return value if isinstance(value, dict) else None
-
-
-async def set_awaiting(conn: Connection, telegram_id: int, value: dict[str, Any]) -> None:
-    await conn.execute(
-        "INSERT INTO account_settings (telegram_id, name, value) VALUES (?, ?, ?)"
-        " ON CONFLICT (telegram_id, name) DO UPDATE SET value = excluded.value",
-        (telegram_id, AWAITING, json.dumps(value, ensure_ascii=False, sort_keys=True)),
-    )
-
-
-async def clear_awaiting(conn: Connection, telegram_id: int) -> None:
-    await conn.execute(
-        "DELETE FROM account_settings WHERE telegram_id = ? AND name = ?", (telegram_id, AWAITING)
-    )
-
-
-async def all_awaiting(conn: Connection) -> dict[int, dict[str, Any]]:
-    async with conn.execute(
-        "SELECT telegram_id, value FROM account_settings WHERE name = ?", (AWAITING,)
-    ) as cursor:
-        return {row[0]: json.loads(row[1]) for row in await cursor.fetchall()}
 
 
 async def coordinator_accounts(conn: Connection, school_id: str) -> list[int]:

@@ -24,7 +24,7 @@ from bot.domain.meals import (
     parse_day,
 )
 from bot.domain.models import Model, Pupil, Role
-from bot.services.awaiting import AwaitingInput
+from bot.services.awaiting import FeatureAnswers
 from bot.services.reminders import ReminderService
 from storage import Database, people
 from storage import accounts as accounts_repo
@@ -63,7 +63,7 @@ class InternshipService:
         config: MealsConfig,
         rules: ProgrammeRules,
         reminders: ReminderService,
-        awaiting: AwaitingInput,
+        awaiting: FeatureAnswers,
         tz: ZoneInfo,
     ) -> None:
         self.db = db

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.domain.errors import N_, DomainError
 from bot.domain.meals import TransportClaim
 from bot.domain.models import Model
-from bot.services.awaiting import AwaitingInput
+from bot.services.awaiting import FeatureAnswers
 from bot.services.internship import ClaimDraft, InternshipService
 from bot.services.meals import DraftView, MealsService
 from storage import Database
@@ -27,7 +27,7 @@ class MealInputService:
     def __init__(
         self,
         db: Database,
-        awaiting: AwaitingInput,
+        awaiting: FeatureAnswers,
         meals: MealsService,
         internship: InternshipService,
     ) -> None:

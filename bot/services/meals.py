@@ -27,7 +27,7 @@ from bot.domain.meals import (
     normalize_phone,
 )
 from bot.domain.models import Model, Pupil, Role, School
-from bot.services.awaiting import AwaitingInput
+from bot.services.awaiting import FeatureAnswers
 from bot.services.meal_deliveries import DeliveryService
 from storage import Database, people
 from storage import accounts as accounts_repo
@@ -62,7 +62,7 @@ class MealsService:
         clock: Clock,
         rules: ProgrammeRules,
         deliveries: DeliveryService,
-        awaiting: AwaitingInput,
+        awaiting: FeatureAnswers,
     ) -> None:
         self.db = db
         self.clock = clock
