@@ -8,6 +8,7 @@ from pathlib import Path
 from bot.clock import FakeClock
 from bot.services.awaiting import AwaitedAnswers, FeatureAnswers
 from storage import Database
+from storage.accounts import ensure_account
 
 
 async def test_a_new_question_replaces_another_features_and_survives_a_restart(
@@ -18,6 +19,7 @@ async def test_a_new_question_replaces_another_features_and_survives_a_restart(
         meals = FeatureAnswers(shared, "meals", 30)
         booking = FeatureAnswers(shared, "booking", 30)
         async with db.write() as conn:
+            await ensure_account(conn, 7, "lv", clock.now())
             await meals.begin(conn, 7, {"ask": "address"})
             await booking.begin(conn, 7, {"ask": "note"})
         assert not meals.awaits(7)
@@ -36,6 +38,7 @@ async def test_a_question_expires(tmp_path: Path, clock: FakeClock) -> None:
     async with Database(tmp_path / "a.sqlite3") as db:
         meals = FeatureAnswers(AwaitedAnswers(clock), "meals", 30)
         async with db.write() as conn:
+            await ensure_account(conn, 8, "lv", clock.now())
             await meals.begin(conn, 8, {"ask": "phone"})
         clock.advance(timedelta(minutes=31))
         assert not meals.awaits(8)
