@@ -198,16 +198,18 @@ async def close_services(app: BotApp) -> None:
 async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     services = await open_services(app)
     if app.job_queue is not None:
-        # Meals: keep deliveries planned a window ahead; at start, then every night.
+        # Housekeeping at start, then every night: plan meal deliveries a window ahead,
+        # erase free text past its retention. A late night job still runs (grace 1 h).
         tz = services.texts.tz
-        app.job_queue.run_once(_plan_meals, when=5)
+        app.job_queue.run_once(_nightly, when=5)
         app.job_queue.run_daily(
-            _plan_meals, time=dt.time(3, 0, tzinfo=tz), job_kwargs={"misfire_grace_time": 3600}
+            _nightly, time=dt.time(3, 0, tzinfo=tz), job_kwargs={"misfire_grace_time": 3600}
         )
 
 
-async def _plan_meals(context: BotContext) -> None:
+async def _nightly(context: BotContext) -> None:
     await context.services.meal_deliveries.plan_ahead()
+    await context.services.retention.erase_old_free_text()
 
 
 async def _post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:

@@ -25,6 +25,7 @@ from bot.services.meals import MealsService
 from bot.services.pending_inputs import PendingInputs
 from bot.services.reminder_settings import ReminderSettings
 from bot.services.reminders import ReminderService
+from bot.services.retention import RetentionService
 from storage import Database
 
 
@@ -48,6 +49,7 @@ class Services:
     desk: DeskService
     pending: PendingInputs
     answers: AwaitedAnswers
+    retention: RetentionService
 
     @classmethod
     def create(cls, config: Config, clock: Clock) -> Services:
@@ -88,6 +90,7 @@ class Services:
                 db, FeatureAnswers(answers, "booking", config.booking.input_timeout_minutes)
             ),
             answers=answers,
+            retention=RetentionService(db, clock, config.privacy),
         )
 
     async def open(self) -> None:
