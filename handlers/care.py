@@ -5,8 +5,10 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import BotContext
+from bot.domain.callback import pack
+from bot.domain.models import Role
 from bot.services.care import CrisisResponse
-from handlers.ui import answer
+from handlers.ui import Button, answer
 
 
 async def notice_crisis(update: Update, context: BotContext) -> None:
@@ -20,7 +22,13 @@ async def notice_crisis(update: Update, context: BotContext) -> None:
         return
     response = await context.services.care.notice(user.id, text)
     if response is not None:
-        await answer(update, context, crisis_text(context, response))
+        rows: list[list[Button]] = []
+        account = context.account
+        if account is not None and account.role in (Role.PUPIL, Role.GUARDIAN):
+            # The way to a person at school, next to the helplines; never instead of them.
+            talk = context.texts("💬 Talk to someone at school")
+            rows.append([(talk, pack("bk", "start"))])
+        await answer(update, context, crisis_text(context, response), rows)
 
 
 def crisis_text(context: BotContext, response: CrisisResponse) -> str:

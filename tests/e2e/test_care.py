@@ -269,3 +269,16 @@ async def test_numbers_and_texts_come_from_the_config(custom: BotHarness) -> Non
     assert sent[0].text == "Call 80001234 or 113."
     assert await _alerts(custom) == []
     assert len(await _rows(custom, "SELECT * FROM crisis_events")) == 1
+
+
+async def test_a_pupil_in_crisis_is_offered_a_talk_at_school_next_to_the_helplines(
+    harness: BotHarness,
+) -> None:
+    await link(harness.services.db, PUPIL, Role.PUPIL, harness.world.pupil_id)
+    user = harness.user(PUPIL, "lv")
+    sent = await harness.tg.send(user, CRISIS["lv"])
+    assert "116111" in sent[0].text
+    talk = sent[0].data_of("Parunāt ar kādu skolā")
+    after = await harness.tg.press(user, talk, harness.api.find(PUPIL, sent[0].message_id or 0))
+    shown = " ".join(item.text + " ".join(item.button_texts) for item in after)
+    assert "Emocionālā atbalsta nodarbība" in shown
