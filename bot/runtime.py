@@ -13,6 +13,7 @@ from bot.services.accounts import AccountService
 from bot.services.availability import AvailabilityService
 from bot.services.awaiting import AwaitedAnswers, FeatureAnswers
 from bot.services.booking import BookingService
+from bot.services.booking_answers import BookingAnswers
 from bot.services.booking_reminders import BookingReminders
 from bot.services.care import CareService
 from bot.services.desk import DeskService
@@ -46,6 +47,7 @@ class Services:
     meal_report: MealReportService
     availability: AvailabilityService
     booking: BookingService
+    booking_answers: BookingAnswers
     desk: DeskService
     pending: PendingInputs
     answers: AwaitedAnswers
@@ -85,6 +87,7 @@ class Services:
             meal_report=MealReportService(db, clock, rules, texts.tz),
             availability=availability,
             booking=BookingService(db, clock, config.booking, reminders, availability),
+            booking_answers=BookingAnswers(db, clock, config.booking, reminders),
             desk=DeskService(db, clock, config.booking, reminders, availability),
             pending=PendingInputs(
                 db, FeatureAnswers(answers, "booking", config.booking.input_timeout_minutes)

@@ -73,7 +73,9 @@ async def _act(
         await show_booking(update, context, booking_id)
         await ui.notify(context, change)
     elif action in ("pa", "pr"):
-        change = await service.answer_proposal(uid, booking_id, accept=action == "pa")
+        change = await context.services.booking_answers.answer_proposal(
+            uid, booking_id, accept=action == "pa"
+        )
         await show_booking(update, context, booking_id)
         await ui.notify(context, change)
 
@@ -154,7 +156,7 @@ async def evidence_button(update: Update, context: BotContext) -> None:
     (booking_id,) = ui.int_args(found, 1)
     if found.action not in ("yes", "no"):
         raise BookingChanged()
-    change = await context.services.booking.answer_evidence(
+    change = await context.services.booking_answers.answer_evidence(
         ui.user_id(update), booking_id, took_place=found.action == "yes"
     )
     t = context.texts
