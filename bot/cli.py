@@ -63,6 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "demo":
         from bot.localchat.demo import run_demo
 
+        # The chat is the terminal here: only warnings and errors go to the log.
+        logging.getLogger().setLevel(logging.WARNING)
         return run_demo(args.dir)
     try:
         config = load_config(args.config)
@@ -76,6 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "chat":
             from bot.localchat.chat import run_chat
 
+            logging.getLogger().setLevel(max(logging.WARNING, logging.getLogger().level))
             return asyncio.run(run_chat(config))
         return asyncio.run(_offline(args, config))
     except DomainError as exc:

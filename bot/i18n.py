@@ -16,7 +16,7 @@ from importlib import resources
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_datetime, format_skeleton, format_time
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -105,9 +105,9 @@ class Texts:
         return format_date(value, format="medium", locale=self.language)
 
     def datetime(self, value: dt.datetime) -> str:
-        """Date and time in Riga: 'otrd., 1. dec., 14:00'."""
+        """Date and time in Riga: 'otrd., 1. dec., 14:00' (the language's own day pattern)."""
         local = value.astimezone(self.tz)
-        day = format_date(local.date(), format="EEE, d MMM", locale=self.language)
+        day = format_skeleton("MMMEd", local, locale=self.language)
         return f"{day}, {self.time(value)}"
 
     def time(self, value: dt.datetime) -> str:
