@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Update
 from telegram.error import BadRequest, Forbidden
 
 from bot.context import BotContext
 from bot.domain.booking import Booking, BookingState, Change, Offer, Slot
-from bot.domain.callback import Callback, pack, unpack
-from bot.domain.errors import N_, NotAllowed
+from bot.domain.callback import pack
+from bot.domain.errors import N_
 from bot.domain.models import Role
 from bot.i18n import Texts
 from bot.services.calendar import session_title
 from handlers.ui import Button, keyboard
+from handlers.ui import callback as callback
+from handlers.ui import int_args as int_args
+from handlers.ui import user_id as user_id
 
 log = logging.getLogger(__name__)
 
@@ -50,28 +52,6 @@ NOTICES = {
 }
 
 BACK_TO_MENU = N_("⬅️ Menu")
-
-
-def callback(update: Update) -> Callback:
-    """The pressed button's data; a malformed one is treated as forged."""
-    found = unpack(update.callback_query.data if update.callback_query else None)
-    if found is None:
-        raise NotAllowed()
-    return found
-
-
-def int_args(found: Callback, count: int) -> list[int]:
-    try:
-        return [found.int_arg(i) for i in range(count)]
-    except (ValueError, IndexError):
-        raise NotAllowed() from None
-
-
-def user_id(update: Update) -> int:
-    user = update.effective_user
-    if user is None:
-        raise NotAllowed()
-    return user.id
 
 
 def minutes_left(t: Texts, offer: Offer) -> str:

@@ -7,26 +7,18 @@ from datetime import date
 from telegram import Update
 
 from bot.context import BotContext
-from bot.domain.callback import Callback, pack, unpack
+from bot.domain.callback import Callback, pack
 from bot.domain.errors import NotAllowed
 from bot.domain.meals import FailReason
 from bot.i18n import Texts
 from bot.services.meal_deliveries import CatererDay
 from bot.services.meal_messages import FAIL_REASONS, caterer_list_text
 from bot.services.meal_report import figures_csv
-from handlers.ui import Button, answer, guarded
+from handlers.ui import Button, answer, guarded, pressed_by
 
 
 def _menu(t: Texts) -> list[Button]:
     return [(t("⬅️ Menu"), pack("menu", "home"))]
-
-
-def _callback(update: Update) -> tuple[Callback, int]:
-    callback = unpack(update.callback_query.data if update.callback_query else None)
-    user = update.effective_user
-    if callback is None or user is None:
-        raise NotAllowed()
-    return callback, user.id
 
 
 def _day(text: str) -> date:
@@ -64,7 +56,7 @@ def day_view(t: Texts, listing: CatererDay) -> tuple[str, list[list[Button]]]:
 @guarded()
 async def caterer_button(update: Update, context: BotContext) -> None:
     """``ct:`` buttons: a day's list, mark delivered or failed (with a reason), the CSV."""
-    callback, user_id = _callback(update)
+    callback, user_id = pressed_by(update)
     t, service = context.texts, context.services.meal_deliveries
     action = callback.action
     day: date | None = None
@@ -108,7 +100,7 @@ async def caterer_button(update: Update, context: BotContext) -> None:
 @guarded()
 async def figures_button(update: Update, context: BotContext) -> None:
     """``mf:`` buttons of coordinators: this week's meal figures, and as CSV."""
-    callback, user_id = _callback(update)
+    callback, user_id = pressed_by(update)
     t = context.texts
     figures = await context.services.meal_report.figures_for(user_id)
     if callback.action == "csv":

@@ -7,13 +7,13 @@ from datetime import date
 from telegram import Update
 
 from bot.context import BotContext
-from bot.domain.callback import Callback, pack, unpack
+from bot.domain.callback import pack
 from bot.domain.eligibility import Measure
 from bot.domain.errors import N_, NotAllowed
 from bot.domain.meals import TransportClaim
 from bot.i18n import Texts
 from bot.services.internship import ClaimDraft, InternshipView
-from handlers.ui import Button, answer, guarded
+from handlers.ui import Button, answer, guarded, pressed_by
 
 MEASURES = {
     Measure.INTERNSHIP_TRANSPORT: N_("Transport compensation"),
@@ -72,18 +72,10 @@ def overview_view(t: Texts, view: InternshipView) -> tuple[str, list[list[Button
     return "\n".join(lines), [*rows, _menu(t)]
 
 
-def _callback(update: Update) -> tuple[Callback, int]:
-    callback = unpack(update.callback_query.data if update.callback_query else None)
-    user = update.effective_user
-    if callback is None or user is None:
-        raise NotAllowed()
-    return callback, user.id
-
-
 @guarded()
 async def internship_button(update: Update, context: BotContext) -> None:
     """``is:`` buttons of the student: the overview, a day, a new claim."""
-    callback, user_id = _callback(update)
+    callback, user_id = pressed_by(update)
     t, service = context.texts, context.services.internship
     if callback.action == "menu":
         view = await service.overview(user_id)
@@ -134,7 +126,7 @@ async def show_returned(update: Update, context: BotContext, claim: TransportCla
 @guarded()
 async def claims_button(update: Update, context: BotContext) -> None:
     """``cl:`` buttons of coordinators: the list, approve, return with a reason."""
-    callback, user_id = _callback(update)
+    callback, user_id = pressed_by(update)
     t, service = context.texts, context.services.internship
     if callback.action in ("ok", "ret"):
         try:

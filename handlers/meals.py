@@ -6,7 +6,7 @@ from telegram import Message, Update
 from telegram.ext import filters
 
 from bot.context import BotContext
-from bot.domain.callback import Callback, pack, unpack
+from bot.domain.callback import Callback, pack
 from bot.domain.eligibility import Eligibility, Reason
 from bot.domain.errors import N_, NotAllowed
 from bot.domain.meals import SubscriptionState
@@ -14,7 +14,7 @@ from bot.i18n import Texts
 from bot.runtime import Services
 from bot.services.meals import ChildMeals, DraftView
 from handlers import internship
-from handlers.ui import Button, answer, guarded
+from handlers.ui import Button, answer, guarded, pressed_by
 
 REASONS = {
     Reason.NOT_YET_IN_FORCE: N_("meals at home are given only from {start}"),
@@ -167,14 +167,6 @@ def step_view(t: Texts, view: DraftView) -> tuple[str, list[list[Button]]]:
     return text, [[(t("✅ I agree, confirm"), pack("ml", "ok", pid))], cancel]
 
 
-def _callback(update: Update) -> tuple[Callback, int]:
-    callback = unpack(update.callback_query.data if update.callback_query else None)
-    user = update.effective_user
-    if callback is None or user is None:
-        raise NotAllowed()
-    return callback, user.id
-
-
 def _pupil_arg(callback: Callback) -> int:
     try:
         return callback.int_arg(0)
@@ -185,7 +177,7 @@ def _pupil_arg(callback: Callback) -> int:
 @guarded()
 async def meals_button(update: Update, context: BotContext) -> None:
     """Every ``ml:`` button: overview, a child, the steps, pause/resume/stop, receipt."""
-    callback, user_id = _callback(update)
+    callback, user_id = pressed_by(update)
     t, meals = context.texts, context.services.meals
     action = callback.action
     if action == "menu":

@@ -12,7 +12,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
 from bot.context import BotContext
-from bot.domain.errors import DomainError
+from bot.domain.callback import Callback, unpack
+from bot.domain.errors import DomainError, NotAllowed
 from bot.i18n import Texts
 
 log = logging.getLogger(__name__)
@@ -93,3 +94,33 @@ def guarded(*, edit: bool = True) -> Callable[[Handler], Handler]:
         return wrapper
 
     return decorate
+
+
+# --- reading a button press: anything malformed is treated as forged -------------------
+
+
+def callback(update: Update) -> Callback:
+    """The pressed button's data; a malformed one is treated as forged."""
+    found = unpack(update.callback_query.data if update.callback_query else None)
+    if found is None:
+        raise NotAllowed()
+    return found
+
+
+def int_args(found: Callback, count: int) -> list[int]:
+    try:
+        return [found.int_arg(i) for i in range(count)]
+    except (ValueError, IndexError):
+        raise NotAllowed() from None
+
+
+def user_id(update: Update) -> int:
+    user = update.effective_user
+    if user is None:
+        raise NotAllowed()
+    return user.id
+
+
+def pressed_by(update: Update) -> tuple[Callback, int]:
+    """The pressed button's data and who pressed it."""
+    return callback(update), user_id(update)
