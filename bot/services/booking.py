@@ -324,10 +324,7 @@ class BookingService:
         now = self.clock.now()
         await self.availability.ensure_slots()
         conn = self.db.reader
-        actor = await common.load_actor(conn, telegram_id)
-        booking = await common.load_booking(conn, actor, booking_id)
-        if not actor.may_act_for(booking.pupil_id):
-            raise NotAllowed()
+        _, booking = await common.load_pupil_side(conn, telegram_id, booking_id)
         if not booking.is_open or booking.starts_at <= now:
             raise BookingChanged()
         self._check_cutoff(booking, now)
@@ -342,10 +339,7 @@ class BookingService:
         """Move to another free slot of the same specialist, within every rule."""
         now = self.clock.now()
         async with self.db.write() as conn:
-            actor = await common.load_actor(conn, telegram_id)
-            booking = await common.load_booking(conn, actor, booking_id)
-            if not actor.may_act_for(booking.pupil_id):
-                raise NotAllowed()
+            actor, booking = await common.load_pupil_side(conn, telegram_id, booking_id)
             if booking.slot_id == slot_id and booking.is_open:
                 return Change(booking=booking, event="already")
             if booking.state not in (BookingState.REQUESTED, BookingState.CONFIRMED):

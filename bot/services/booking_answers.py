@@ -18,7 +18,6 @@ from bot.domain.booking import (
     NotStartedYet,
     SlotState,
 )
-from bot.domain.errors import NotAllowed
 from bot.services import booking_common as common
 from bot.services.reminders import ReminderService
 from storage import Database
@@ -39,10 +38,7 @@ class BookingAnswers:
         """The pupil or parent takes the time the specialist proposed, or cancels."""
         now = self.clock.now()
         async with self.db.write() as conn:
-            actor = await common.load_actor(conn, telegram_id)
-            booking = await common.load_booking(conn, actor, booking_id)
-            if not actor.may_act_for(booking.pupil_id):
-                raise NotAllowed()
+            actor, booking = await common.load_pupil_side(conn, telegram_id, booking_id)
             if booking.state != BookingState.PROPOSED or booking.starts_at <= now:
                 raise BookingChanged()
             if accept:
@@ -68,10 +64,7 @@ class BookingAnswers:
         """The pupil (or a parent) says whether the session took place: the evidence."""
         now = self.clock.now()
         async with self.db.write() as conn:
-            actor = await common.load_actor(conn, telegram_id)
-            booking = await common.load_booking(conn, actor, booking_id)
-            if not actor.may_act_for(booking.pupil_id):
-                raise NotAllowed()
+            _, booking = await common.load_pupil_side(conn, telegram_id, booking_id)
             if booking.state not in (
                 BookingState.CONFIRMED,
                 BookingState.HELD,

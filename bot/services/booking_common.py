@@ -91,6 +91,16 @@ async def load_booking(conn: Connection, actor: Actor, booking_id: int) -> Booki
     return booking
 
 
+async def load_pupil_side(
+    conn: Connection, telegram_id: int, booking_id: int
+) -> tuple[Actor, Booking]:
+    """The actor and booking, if the actor is the pupil or a parent of theirs."""
+    actor = await load_actor(conn, telegram_id)
+    booking = await load_booking(conn, actor, booking_id)
+    actor.require_pupil(booking.pupil_id)
+    return actor, booking
+
+
 async def parties(conn: Connection, booking: Booking) -> list[Recipient]:
     """The pupil's accounts, their guardians' and the specialist's."""
     found = await repo.recipients(conn, Role.PUPIL, [booking.pupil_id])
