@@ -9,6 +9,7 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from bot.clock import SystemClock
 from bot.config import Config, ConfigError, load_config
@@ -153,6 +154,22 @@ async def _import(db: Database, files: list[Path]) -> int:
     return 0
 
 
+ALLOWED_UPDATES = ["message", "callback_query"]
+
+
+def webhook_options(config: Config) -> dict[str, Any]:
+    """How PTB's webhook server listens; Telegram must send the secret token back."""
+    webhook = config.telegram.webhook
+    return {
+        "listen": webhook.listen,
+        "port": webhook.port,
+        "url_path": "telegram",
+        "webhook_url": webhook.url,
+        "secret_token": webhook.secret_token.get_secret_value() or None,
+        "allowed_updates": ALLOWED_UPDATES,
+    }
+
+
 def _run(config: Config) -> int:
     from bot.app import build_application
 
@@ -164,17 +181,8 @@ def _run(config: Config) -> int:
         )
         return EXIT_CONFIG
     app = build_application(config)
-    tg = config.telegram
-    if tg.mode == "webhook":
-        secret = tg.webhook.secret_token.get_secret_value() or None
-        app.run_webhook(
-            listen=tg.webhook.listen,
-            port=tg.webhook.port,
-            url_path="telegram",
-            webhook_url=tg.webhook.url,
-            secret_token=secret,
-            allowed_updates=["message", "callback_query"],
-        )
+    if config.telegram.mode == "webhook":
+        app.run_webhook(**webhook_options(config))
     else:
-        app.run_polling(allowed_updates=["message", "callback_query"])
+        app.run_polling(allowed_updates=ALLOWED_UPDATES)
     return 0

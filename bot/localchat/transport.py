@@ -287,6 +287,10 @@ class InProcessBotApi(BaseRequest):
     def _api_deleteWebhook(self, params: dict[str, Any], files: dict[str, Any]) -> Any:  # noqa: N802
         return True
 
+    def _api_setWebhook(self, params: dict[str, Any], files: dict[str, Any]) -> Any:  # noqa: N802
+        self.webhook = params
+        return True
+
     def _api_sendChatAction(self, params: dict[str, Any], files: dict[str, Any]) -> Any:  # noqa: N802
         return True
 
