@@ -97,6 +97,10 @@ class Texts:
     def number(self, value: float) -> str:
         return format_decimal(value, locale=self.language)
 
+    def money(self, cents: int) -> str:
+        """An amount of euro cents with two decimals, written the language's way: '12,50'."""
+        return format_decimal(cents / 100, format="#,##0.00", locale=self.language)
+
     def date(self, value: dt.date) -> str:
         """A date as people write it, with the weekday: 'otrdiena, 2026. gada 1. decembris'."""
         return format_date(value, format="full", locale=self.language)

@@ -32,7 +32,7 @@ def _menu(t: Texts) -> list[Button]:
 
 
 def _money(t: Texts, cents: int) -> str:
-    return t("{amount} €", amount=t.number(cents / 100))
+    return t("{amount} €", amount=t.money(cents))
 
 
 def claim_line(t: Texts, claim: TransportClaim) -> str:
@@ -128,11 +128,18 @@ async def claims_button(update: Update, context: BotContext) -> None:
     """``cl:`` buttons of coordinators: the list, approve, return with a reason."""
     callback, user_id = pressed_by(update)
     t, service = context.texts, context.services.internship
-    if callback.action in ("ok", "ret"):
+    if callback.action in ("ok", "ret", "pic"):
         try:
             claim_id = callback.int_arg(0)
         except (ValueError, IndexError):
             raise NotAllowed() from None
+        if callback.action == "pic":
+            claim = await service.ticket(user_id, claim_id)
+            caption = t(
+                "Ticket of {name}: {claim}", name=claim.pupil_name, claim=claim_line(t, claim)
+            )
+            await context.bot.send_photo(user_id, claim.ticket_file_id, caption=caption)
+            return
         if callback.action == "ret":
             claim = await service.begin_return(user_id, claim_id)
             text = t(
@@ -156,6 +163,7 @@ async def claims_button(update: Update, context: BotContext) -> None:
         lines.append(f"{number}. {claim.pupil_name}: {claim_line(t, claim)}")
         rows.append(
             [
+                (t("🖼 Ticket {n}", n=number), pack("cl", "pic", claim.id)),
                 (t("✅ Approve {n}", n=number), pack("cl", "ok", claim.id)),
                 (t("↩️ Return {n}", n=number), pack("cl", "ret", claim.id)),
             ]

@@ -271,6 +271,20 @@ class InProcessBotApi(BaseRequest):
         result["document"] = {"file_id": f"doc{message.message_id}", "file_unique_id": "u"}
         return result
 
+    def _api_sendPhoto(self, params: dict[str, Any], files: dict[str, Any]) -> Any:  # noqa: N802
+        chat_id = int(params["chat_id"])
+        photo = str(params.get("photo") or "")
+        caption = str(params.get("caption") or "")
+        message = ChatMessage(self.next_message_id(chat_id), True, caption, [], int(time.time()))
+        if self.record:
+            self.chats[chat_id].append(message)
+        self._log(Outgoing("sendPhoto", chat_id, message.message_id, caption, [], photo))
+        result = self._message_json(chat_id, message)
+        result.pop("text", None)
+        result["caption"] = caption
+        result["photo"] = [{"file_id": photo, "file_unique_id": "p", "width": 1, "height": 1}]
+        return result
+
     def _api_deleteMessage(self, params: dict[str, Any], files: dict[str, Any]) -> Any:  # noqa: N802
         chat_id, message_id = int(params["chat_id"]), int(params["message_id"])
         self.chats[chat_id] = [m for m in self.chats[chat_id] if m.message_id != message_id]

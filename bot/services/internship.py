@@ -244,6 +244,15 @@ class InternshipService:
             raise ClaimDecided()
         return claim
 
+    async def ticket(self, telegram_id: int, claim_id: int) -> TransportClaim:
+        """The claim whose ticket photo a coordinator of its school looks at (audited)."""
+        async with self.db.write() as conn:
+            claim = await self._claim_for(conn, telegram_id, claim_id)
+            await accounts_repo.audit(
+                conn, self.clock.now(), telegram_id, "read_ticket", f"pupil:{claim.pupil_id}"
+            )
+            return claim
+
     async def approve(self, telegram_id: int, claim_id: int) -> TransportClaim:
         async with self.db.write() as conn:
             await self._claim_for(conn, telegram_id, claim_id)

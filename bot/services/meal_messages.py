@@ -116,7 +116,7 @@ class MealMessages:
         values = {
             "first": t.short_date(claim.first_day),
             "last": t.short_date(claim.last_day),
-            "amount": t.number(claim.amount_cents / 100),
+            "amount": t.money(claim.amount_cents),
             "name": pupil.display_name if pupil else "",
         }
         if claim.state == "approved":

@@ -165,9 +165,17 @@ async def test_student_claims_transport_and_coordinator_approves(harness: BotHar
     await harness.tg.send(coordinator, "/start")
     sent = await harness.tg.press(coordinator, pack("cl", "list"))
     assert "Jānis Bērziņš" in sent[-1].text
-    sent = await harness.tg.press_label(coordinator, "Approve 1")
+    listing = harness.api.last_bot_message(COORDINATOR)
+    sent = await harness.tg.press_label(coordinator, "Ticket 1")
+    (photo,) = [item for item in sent if item.method == "sendPhoto"]
+    assert photo.chat_id == COORDINATOR and photo.document_name and "Jānis Bērziņš" in photo.text
+    # A student cannot look at the ticket through a forged button.
+    sent = await harness.tg.press(student, pack("cl", "pic", 1))
+    assert not [item for item in sent if item.method == "sendPhoto"]
+    approve = next(data for row in listing.buttons for label, data in row if "Approve 1" in label)
+    sent = await harness.tg.press(coordinator, approve, listing)
     assert sent[-1].text == "Approved: Jānis Bērziņš"
-    assert "No transport claims are waiting" in harness.api.last_bot_message(COORDINATOR).text
+    assert "No transport claims are waiting" in listing.text
     (decided,) = await reminders(harness, "claim_decided")
     render = harness.services.reminders.renderer("claim_decided")
     assert render is not None
