@@ -83,7 +83,7 @@ async def reminder_service(
     if monotonic is not None:
         service.dispatcher.pacer.monotonic = monotonic
         service.dispatcher.pacer.sleep = monotonic.sleep
-    for kind in ("session", "evidence", "agenda", "meal_evening", "delivery_list"):
+    for kind in ("session", "evidence", "agenda", "meal_tomorrow", "delivery_list"):
         service.register(kind, say_kind_and_ref)
     try:
         yield service

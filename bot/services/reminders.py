@@ -29,7 +29,7 @@ ADDED BY THE REMINDERS FEATURE (the contract above is unchanged):
   across a summer-time change); clock times (the agenda, quiet hours) are Riga wall time.
 - ``cancel(conn, ref, kinds=("session",))`` also cancels the variants ``session:<m>``.
 - ``declare_optional(base_kind, label, roles)``: users of ``roles`` may turn this kind
-  off in /settings (``agenda`` and ``meal_evening`` are declared here already).
+  off in /settings (``agenda`` and ``meal_tomorrow`` are declared here already).
 - ``at_local(day, time)`` / ``agenda_due(day)``: a Riga clock time as an aware datetime.
 - ``await dispatch_due(sender)``: send what is due (see ``bot.services.dispatcher``).
 - ``on_planned``: set by the app; called with each planned due time (to wake earlier).
@@ -72,7 +72,7 @@ class OptionalKind:
 DEFAULT_OPTIONAL = (
     OptionalKind("agenda", N_("Morning agenda of my sessions"), frozenset({Role.SPECIALIST})),
     OptionalKind(
-        "meal_evening",
+        "meal_tomorrow",
         N_("Meal delivery reminder the evening before"),
         frozenset({Role.PUPIL, Role.GUARDIAN}),
     ),

@@ -258,3 +258,9 @@ def test_report_meals_writes_a_csv(tmp_path: Path) -> None:
     assert main(["--config", str(config), "report", "meals", "--week", "2026-W49",
                  "--out", str(out)]) == 0  # fmt: skip
     assert out.read_text(encoding="utf-8").startswith("school_id,week,eligible")
+
+
+async def test_the_evening_meal_reminder_is_one_parents_can_turn_off(harness: BotHarness) -> None:
+    kinds = harness.services.reminders.optional_kinds(Role.GUARDIAN)
+    assert "meal_tomorrow" in {kind.base_kind for kind in kinds}
+    assert harness.services.reminders.renderer("meal_tomorrow") is not None

@@ -67,7 +67,7 @@ async def test_each_kind_goes_to_its_renderer_and_unknown_kinds_fail(
             for role, kind in [
                 (Role.SPECIALIST, "agenda"),
                 (Role.PUPIL, "evidence"),
-                (Role.GUARDIAN, "meal_evening"),
+                (Role.GUARDIAN, "meal_tomorrow"),
                 (Role.CATERER, "delivery_list"),
                 (Role.PUPIL, "nobody_renders_this"),
             ]:
@@ -80,7 +80,7 @@ async def test_each_kind_goes_to_its_renderer_and_unknown_kinds_fail(
             "agenda x",
             "delivery_list x",
             "evidence x",
-            "meal_evening x",
+            "meal_tomorrow x",
         ]
         assert report.failed == 1
         assert await states(service) == {"sent": 4, "failed": 1}
@@ -136,7 +136,7 @@ async def test_quiet_hours_hold_a_late_reminder_until_the_morning(
         evening = datetime(2026, 12, 1, 20, 30, tzinfo=RIGA)
         async with service.db.write() as conn:
             await service.plan(
-                conn, chat_id=7, role=Role.PUPIL, kind="meal_evening", ref="m:1", due_at=evening
+                conn, chat_id=7, role=Role.PUPIL, kind="meal_tomorrow", ref="m:1", due_at=evening
             )
         clock.set(datetime(2026, 12, 1, 22, 0, tzinfo=RIGA))  # down from 20:00 to 22:00
         sender = FakeSender()
@@ -146,7 +146,7 @@ async def test_quiet_hours_hold_a_late_reminder_until_the_morning(
         assert row.due_at == datetime(2026, 12, 2, 8, 0, tzinfo=RIGA)
         clock.set(datetime(2026, 12, 2, 8, 0, tzinfo=RIGA))
         await service.dispatch_due(sender)
-        assert sender.texts() == ["meal_evening m:1"]
+        assert sender.texts() == ["meal_tomorrow m:1"]
 
 
 async def test_retry_after_pauses_everyone_then_sends_once(

@@ -181,7 +181,7 @@ async def test_spring_forward_morning_is_eight_oclock_summer_time(
                 conn,
                 chat_id=7,
                 role=Role.GUARDIAN,
-                kind="meal_evening",
+                kind="meal_tomorrow",
                 ref="m:1",
                 due_at=riga(2027, 3, 27, 23, 0),
             )
@@ -200,7 +200,7 @@ async def test_fall_back_morning_is_eight_oclock_winter_time(
                 conn,
                 chat_id=7,
                 role=Role.PUPIL,
-                kind="meal_evening",
+                kind="meal_tomorrow",
                 ref="m:1",
                 due_at=riga(2026, 10, 24, 22, 0),
             )
@@ -213,7 +213,7 @@ async def test_fall_back_morning_is_eight_oclock_winter_time(
                 event_at=riga(2026, 10, 25, 10, 0),
             )
         rows = {kind: due for kind, due in await pending(service)}
-        assert rows["meal_evening"].astimezone(UTC) == datetime(2026, 10, 25, 6, 0, tzinfo=UTC)
+        assert rows["meal_tomorrow"].astimezone(UTC) == datetime(2026, 10, 25, 6, 0, tzinfo=UTC)
         # 24 real hours before, across the extra hour of the night: 11:00 summer time.
         assert rows["session:1440"] == riga(2026, 10, 24, 11, 0)
         event = riga(2026, 10, 25, 10, 0).astimezone(UTC)

@@ -49,7 +49,7 @@ async def test_offsets_re_plan_and_the_last_one_stays(tmp_path: Path, clock: Fak
         with pytest.raises(NotAllowed):
             await settings.toggle_offset(SPECIALIST, 7)
         with pytest.raises(NotAllowed):
-            await settings.toggle_kind(SPECIALIST, "meal_evening")  # not a specialist's kind
+            await settings.toggle_kind(SPECIALIST, "meal_tomorrow")  # not a specialist's kind
 
 
 async def test_agenda_turned_off_is_cancelled_and_comes_back(
