@@ -14,6 +14,7 @@ from bot.services.availability import AvailabilityService
 from bot.services.awaiting import AwaitedAnswers, FeatureAnswers
 from bot.services.booking import BookingService
 from bot.services.booking_answers import BookingAnswers
+from bot.services.booking_notices import BookingNotices
 from bot.services.booking_reminders import BookingReminders
 from bot.services.care import CareService
 from bot.services.desk import DeskService
@@ -71,6 +72,7 @@ class Services:
         MealMessages(db).register(reminders)
         availability = AvailabilityService(db, clock, config.booking)
         BookingReminders(db, clock, config.booking).register(reminders)
+        BookingNotices(db).register(reminders)
         return cls(
             config=config,
             clock=clock,

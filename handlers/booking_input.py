@@ -61,7 +61,6 @@ async def typed_answer(update: Update, context: BotContext) -> None:
     await services.pending.clear(uid)
     await answer(update, context, t("Saved. The pupil is told."))
     await specialist.show_session(update, context, change.booking.id)
-    await ui.notify(context, change)
 
 
 async def _availability(

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from telegram.error import BadRequest, Forbidden
-
-from bot.context import BotContext
-from bot.domain.booking import Booking, BookingState, Change, Offer, Slot
+from bot.domain.booking import Booking, BookingState, Offer, Slot
 from bot.domain.callback import pack
 from bot.domain.errors import N_
-from bot.domain.models import Role
 from bot.i18n import Texts
 from bot.services.calendar import session_title
-from handlers.ui import Button, keyboard
+from handlers.ui import Button
 from handlers.ui import callback as callback
 from handlers.ui import int_args as int_args
 from handlers.ui import user_id as user_id
@@ -38,17 +34,6 @@ STATE_ICONS = {
     BookingState.CANCELLED: "✖",
     BookingState.HELD: "✔",
     BookingState.MISSED: "⚠",
-}
-
-# What the other parties hear when a booking changes; {who} is the other side's name.
-NOTICES = {
-    "requested": N_("New request: {title} with {who}, {when}."),
-    "confirmed": N_("Confirmed: {title} with {who}, {when}."),
-    "cancelled": N_("Cancelled: {title} with {who}, {when}."),
-    "declined": N_("Declined: {title} with {who}, {when}."),
-    "proposed": N_("Another time is proposed for {title} with {who}: {when}. Does it suit?"),
-    "moved": N_("Moved: {title} with {who} is now {when}."),
-    "call": N_("New call details for {title} with {who}, {when}."),
 }
 
 BACK_TO_MENU = N_("⬅️ Menu")
@@ -107,49 +92,3 @@ def details(t: Texts, booking: Booking, *, for_specialist: bool) -> str:
 
 def menu_row(t: Texts) -> list[Button]:
     return [(t(BACK_TO_MENU), pack("menu", "home"))]
-
-
-async def notify(context: BotContext, change: Change) -> None:
-    """Tell the other parties of a change, each in their own language."""
-    template = NOTICES.get(change.event)
-    if template is None:
-        return
-    booking = change.booking
-    translator = context.services.texts
-    for recipient in change.notify:
-        t = translator.for_language(
-            translator.pick_language(recipient.language, recipient.telegram_language)
-        )
-        is_specialist = recipient.role == Role.SPECIALIST
-        who = booking.pupil_name if is_specialist else booking.specialist_name
-        lines = [
-            t(
-                template,
-                title=session_title(booking, t),
-                who=who,
-                when=t.datetime(booking.starts_at),
-            )
-        ]
-        if recipient.role == Role.GUARDIAN:
-            lines.append(t("Pupil: {name}", name=booking.pupil_name))
-        if booking.reason and change.event in ("cancelled", "declined"):
-            lines.append(t("Reason: {reason}", reason=booking.reason))
-        if booking.call_link and booking.state == BookingState.CONFIRMED:
-            lines.append(t("Call: {link}", link=booking.call_link))
-        rows: list[list[Button]]
-        if is_specialist:
-            rows = [[(t("Open"), pack("sp", "b", booking.id))]]
-        elif change.event == "proposed":
-            rows = [
-                [(t("✅ Accept this time"), pack("mc", "pa", booking.id))],
-                [(t("✖ Cancel the request"), pack("mc", "pr", booking.id))],
-            ]
-        else:
-            rows = [[(t("Open"), pack("mc", "b", booking.id))]]
-        try:
-            await context.bot.send_message(
-                recipient.chat_id, "\n".join(lines), reply_markup=keyboard(rows)
-            )
-        except (Forbidden, BadRequest) as exc:
-            # One unreachable parent must not stop the others hearing of it.
-            log.info("could not notify %s: %s", recipient.chat_id, exc)

@@ -220,4 +220,3 @@ async def _book(
     rows.append([(t("🗓 My consultations"), pack("mc", "list"))])
     rows.append(ui.menu_row(t))
     await answer(update, context, text, rows, edit=True)
-    await ui.notify(context, change)

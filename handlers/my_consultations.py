@@ -54,13 +54,12 @@ async def _act(
     elif action == "mt":
         slot_id = ui.int_args(ui.callback(update), 2)[1]
         try:
-            change = await service.move(uid, booking_id, slot_id)
+            await service.move(uid, booking_id, slot_id)
         except (SlotTaken, SlotGone):
             await _show_move(update, context, booking_id, 0)
             raise
         context.toast = t("Moved.")
         await show_booking(update, context, booking_id)
-        await ui.notify(context, change)
     elif action == "cx":
         rows = [
             [(t("Yes, cancel it"), pack("mc", "cxok", booking_id))],
@@ -68,16 +67,14 @@ async def _act(
         ]
         await answer(update, context, t("Cancel this session?"), rows, edit=True)
     elif action == "cxok":
-        change = await service.cancel(uid, booking_id)
+        await service.cancel(uid, booking_id)
         context.toast = t("Cancelled.")
         await show_booking(update, context, booking_id)
-        await ui.notify(context, change)
     elif action in ("pa", "pr"):
-        change = await context.services.booking_answers.answer_proposal(
+        await context.services.booking_answers.answer_proposal(
             uid, booking_id, accept=action == "pa"
         )
         await show_booking(update, context, booking_id)
-        await ui.notify(context, change)
 
 
 async def show_list(update: Update, context: BotContext) -> None:

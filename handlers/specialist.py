@@ -61,10 +61,9 @@ async def _act(
     if action == "b":
         await show_session(update, context, booking_id)
     elif action == "acc":
-        change = await desk.accept(uid, booking_id)
+        await desk.accept(uid, booking_id)
         context.toast = t("Accepted.")
         await show_session(update, context, booking_id)
-        await ui.notify(context, change)
     elif action in ("held", "miss"):
         await desk.mark(uid, booking_id, held=action == "held")
         await show_session(update, context, booking_id)
@@ -74,13 +73,12 @@ async def _act(
     elif action == "pt":
         slot_id = ui.int_args(ui.callback(update), 2)[1]
         try:
-            change = await desk.propose(uid, booking_id, slot_id)
+            await desk.propose(uid, booking_id, slot_id)
         except (SlotTaken, SlotGone):
             await _show_proposals(update, context, booking_id, 0)
             raise
         context.toast = t("Proposed. The pupil will answer.")
         await show_session(update, context, booking_id)
-        await ui.notify(context, change)
     elif action in ("dec", "cx", "call"):
         await desk.session(uid, booking_id)  # only the booking's specialist is asked
         what, question = {

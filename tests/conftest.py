@@ -14,6 +14,7 @@ from bot.app import BotApp, build_application, close_services, open_services
 from bot.clock import FakeClock
 from bot.config import Config, parse_config
 from bot.localchat import InProcessBotApi, LocalTelegram, TelegramUser
+from bot.localchat.driver import deliver_due
 from bot.runtime import Services
 from tests.factories import World, make_world
 
@@ -22,7 +23,14 @@ RIGA = ZoneInfo("Europe/Riga")
 
 @pytest.fixture
 def config(tmp_path: Path) -> Config:
-    return parse_config({"database": {"path": str(tmp_path / "bot.sqlite3")}})
+    # Telegram's pacing is tested on its own (tests/unit/test_pacing.py); here it would
+    # only make the end-to-end tests wait in real time.
+    return parse_config(
+        {
+            "database": {"path": str(tmp_path / "bot.sqlite3")},
+            "reminders": {"rate_per_second": 0, "per_chat_seconds": 0},
+        }
+    )
 
 
 @pytest.fixture
@@ -52,5 +60,5 @@ async def harness(config: Config, clock: FakeClock) -> AsyncIterator[BotHarness]
     async with app:
         services = await open_services(app)
         world = await make_world(services.db)
-        yield BotHarness(app, api, LocalTelegram(app, api), services, world)
+        yield BotHarness(app, api, LocalTelegram(app, api, deliver_due(app)), services, world)
         await close_services(app)

@@ -10,7 +10,7 @@ from pathlib import Path
 from bot.app import BotApp, build_application, close_services, open_services
 from bot.clock import Clock
 from bot.config import Config
-from bot.localchat.driver import LocalTelegram, TelegramUser
+from bot.localchat.driver import LocalTelegram, TelegramUser, deliver_due
 from bot.localchat.transport import InProcessBotApi, Outgoing
 
 HELP = """\
@@ -56,7 +56,7 @@ class ChatSession:
         start_as: str,
         downloads: Path | None = None,
     ) -> None:
-        self.tg = LocalTelegram(app, api)
+        self.tg = LocalTelegram(app, api, deliver_due(app))
         self.api = api
         self.users = users
         self.user = users[start_as]

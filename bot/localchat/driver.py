@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +12,18 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.localchat.transport import ChatMessage, InProcessBotApi, Outgoing
+
+
+def deliver_due(app: Application[Any, Any, Any, Any, Any, Any]) -> Callable[[], Awaitable[None]]:
+    """Send what is due now, as the dispatcher's immediate wake-up does in production."""
+
+    async def deliver() -> None:
+        jobs = app.bot_data.reminder_jobs
+        if jobs is not None:
+            jobs.kick()
+            await jobs.wait_idle()
+
+    return deliver
 
 
 @dataclass(frozen=True)
@@ -29,12 +42,20 @@ class TelegramUser:
 class LocalTelegram:
     """Feeds updates to an ``Application`` built over an :class:`InProcessBotApi`.
 
-    Each call returns what the bot did in answer: the messages it sent or edited.
+    Each call returns what the bot did in answer: the messages it sent or edited, and,
+    when ``deliver`` is given, what the reminder dispatcher then sent at once (the
+    notices to other users), as the job queue's immediate wake-up would.
     """
 
-    def __init__(self, app: Application[Any, Any, Any, Any, Any, Any], api: InProcessBotApi):
+    def __init__(
+        self,
+        app: Application[Any, Any, Any, Any, Any, Any],
+        api: InProcessBotApi,
+        deliver: Callable[[], Awaitable[None]] | None = None,
+    ):
         self.app = app
         self.api = api
+        self.deliver = deliver
         self._update_ids = itertools.count(1)
         self._query_ids = itertools.count(1)
 
@@ -44,6 +65,8 @@ class LocalTelegram:
     async def _feed(self, data: dict[str, Any]) -> list[Outgoing]:
         before = len(self.api.outgoing)
         await self.app.process_update(Update.de_json(data, self.app.bot))
+        if self.deliver is not None:
+            await self.deliver()
         return self.api.outgoing[before:]
 
     def message_update(self, user: TelegramUser, text: str) -> dict[str, Any]:

@@ -38,6 +38,7 @@ from bot.domain.models import PlanMeasure, Pupil, Role, SupportPlan
 from bot.i18n import Texts
 from bot.services import booking_common as common
 from bot.services.availability import AvailabilityService
+from bot.services.booking_notices import announce
 from bot.services.calendar import session_ics
 from bot.services.reminders import ReminderService
 from storage import Database, people
@@ -209,9 +210,7 @@ class BookingService:
                 booking = await common.reload(conn, booking_id)
             await common.audit_read(conn, actor, now, pupil_id)
             event = "confirmed" if confirmed else "requested"
-            return Change(
-                booking=booking, event=event, notify=await common.others(conn, booking, actor)
-            )
+            return await announce(conn, self.reminders, booking, actor, event, now)
 
     async def _check_slot(
         self,
@@ -309,9 +308,7 @@ class BookingService:
             await slots_repo.set_slot_state(conn, booking.slot_id, freed)
             await self.reminders.cancel(conn, f"booking:{booking_id}")
             booking = await common.reload(conn, booking_id)
-            return Change(
-                booking=booking, event="cancelled", notify=await common.others(conn, booking, actor)
-            )
+            return await announce(conn, self.reminders, booking, actor, "cancelled", now)
 
     def _check_cutoff(self, booking: Booking, now: datetime) -> None:
         if booking.state == BookingState.CONFIRMED and booking.starts_at - now < timedelta(
@@ -378,6 +375,4 @@ class BookingService:
                 moved = await common.confirm(conn, self.reminders, self.config, booking_id, now)
             else:
                 moved = await common.reload(conn, booking_id)
-            return Change(
-                booking=moved, event="moved", notify=await common.others(conn, moved, actor)
-            )
+            return await announce(conn, self.reminders, moved, actor, "moved", now)

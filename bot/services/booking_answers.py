@@ -19,6 +19,7 @@ from bot.domain.booking import (
     SlotState,
 )
 from bot.services import booking_common as common
+from bot.services.booking_notices import announce
 from bot.services.reminders import ReminderService
 from storage import Database
 from storage import availability as slots_repo
@@ -54,9 +55,7 @@ class BookingAnswers:
                 await slots_repo.set_slot_state(conn, booking.slot_id, SlotState.FREE)
                 booking = await common.reload(conn, booking_id)
                 event = "cancelled"
-            return Change(
-                booking=booking, event=event, notify=await common.others(conn, booking, actor)
-            )
+            return await announce(conn, self.reminders, booking, actor, event, now)
 
     # --- evidence -----------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from bot.domain.errors import NotAllowed
 from bot.services import booking_common as common
 from bot.services.availability import AvailabilityService
 from bot.services.booking import check_text
+from bot.services.booking_notices import announce
 from bot.services.reminders import ReminderService
 from storage import Database
 from storage import availability as slots_repo
@@ -117,9 +118,7 @@ class DeskService:
                 conn, booking_id, BookingState.CONFIRMED, now, expect=(BookingState.REQUESTED,)
             )
             booking = await common.confirm(conn, self.reminders, self.config, booking_id, now)
-            return Change(
-                booking=booking, event="confirmed", notify=await common.others(conn, booking, actor)
-            )
+            return await announce(conn, self.reminders, booking, actor, "confirmed", now)
 
     async def decline(self, telegram_id: int, booking_id: int, reason: str) -> Change:
         """Decline a request with a reason, which the pupil and parents are told."""
@@ -140,9 +139,7 @@ class DeskService:
             )
             await slots_repo.set_slot_state(conn, booking.slot_id, SlotState.FREE)
             booking = await common.reload(conn, booking_id)
-            return Change(
-                booking=booking, event="declined", notify=await common.others(conn, booking, actor)
-            )
+            return await announce(conn, self.reminders, booking, actor, "declined", now)
 
     async def proposal_options(
         self, telegram_id: int, booking_id: int, page: int = 0
@@ -187,9 +184,7 @@ class DeskService:
                 conn, booking_id, slot_id, slot.starts_at, slot.ends_at, BookingState.PROPOSED, now
             )
             booking = await common.reload(conn, booking_id)
-            return Change(
-                booking=booking, event="proposed", notify=await common.others(conn, booking, actor)
-            )
+            return await announce(conn, self.reminders, booking, actor, "proposed", now)
 
     async def mark(self, telegram_id: int, booking_id: int, held: bool) -> Change:
         """After the start: the session was held, or the pupil missed it."""
@@ -215,6 +210,7 @@ class DeskService:
     async def set_call_note(self, telegram_id: int, booking_id: int, text: str) -> Change:
         """Replace the video link with the specialist's own note: a phone or Telegram call."""
         text = check_text(text, self.config.reason_max_chars, required=True)
+        now = self.clock.now()
         async with self.db.write() as conn:
             actor = await common.load_actor(conn, telegram_id)
             booking = await self._own(conn, actor, booking_id)
@@ -222,9 +218,7 @@ class DeskService:
                 raise BookingChanged()
             await repo.set_call_link(conn, booking_id, text)
             booking = await common.reload(conn, booking_id)
-            return Change(
-                booking=booking, event="call", notify=await common.others(conn, booking, actor)
-            )
+            return await announce(conn, self.reminders, booking, actor, "call", now)
 
     async def _own(self, conn: Connection, actor: common.Actor, booking_id: int) -> Booking:
         specialist_id = actor.require_specialist()

@@ -74,7 +74,13 @@ async def test_a_pupil_in_crisis_gets_helplines_and_the_on_duty_specialist_is_al
     assert _say(harness, language, told) in first.text
     # The pupil's flow is not stopped: the usual answer follows.
     usual = _say(harness, language, "I did not understand that. Please choose from the menu.")
-    assert [message.text for message in sent[1:]] == [usual]
+    assert [message.text for message in sent[1:] if message.chat_id == PUPIL] == [usual]
+    # The on-duty psychologist is alerted at once, in their own language, without the text.
+    (alert,) = [message for message in sent if message.chat_id == PSYCHOLOGIST]
+    assert "Anna Ozola" in alert.text
+    for word in CRISIS[language].split():
+        if len(word) > 4:
+            assert word not in alert.text
 
     events = await _rows(harness, "SELECT * FROM crisis_events")
     assert len(events) == 1

@@ -13,7 +13,7 @@ from bot.domain.errors import ImportFailed
 from bot.domain.models import Role
 from bot.services.meals_import import import_caterers_csv
 from tests.conftest import RIGA, BotHarness
-from tests.e2e.test_meals import PARENT, confirm_delivery, count, reminders, setup
+from tests.e2e.test_meals import PARENT, confirm_delivery, count, reminders, seen_by, setup
 from tests.factories import add_internship_plan, link
 
 COOK = 601
@@ -103,7 +103,7 @@ async def test_family_is_told_the_evening_before_and_confirms_receipt(harness: B
     assert message is not None and "Did Anna Ozola get the meal" in message.text
     harness.services.clock.set(datetime(2026, 12, 2, 15, 0, tzinfo=RIGA))
     sent = await harness.tg.press(harness.user(PARENT, "en"), message.buttons[0][0][1])
-    assert "received" in sent[-1].text
+    assert "received" in seen_by(sent, PARENT)[-1].text
     assert await ask(question, t) is None  # asked once only
     assert await reminders(harness, "meal_not_received") == []
 
@@ -112,8 +112,11 @@ async def test_not_received_alerts_the_school_coordinator(harness: BotHarness) -
     await delivering(harness)
     harness.services.clock.set(datetime(2026, 12, 2, 15, 0, tzinfo=RIGA))
     sent = await harness.tg.press(harness.user(PARENT, "en"), pack("ml", "nrcv", 1))
-    assert "coordinator has been told" in sent[-1].text
-    (alert,) = await reminders(harness, "meal_not_received")
+    assert "coordinator has been told" in seen_by(sent, PARENT)[-1].text
+    # The coordinator hears of it at once, through the reminder engine.
+    (told,) = [item for item in sent if item.chat_id == COORDINATOR]
+    assert "was not received" in told.text
+    (alert,) = await reminders(harness, "meal_not_received", "sent")
     assert alert.chat_id == COORDINATOR
     render = harness.services.reminders.renderer("meal_not_received")
     assert render is not None
@@ -174,9 +177,11 @@ async def test_student_claims_transport_and_coordinator_approves(harness: BotHar
     assert not [item for item in sent if item.method == "sendPhoto"]
     approve = next(data for row in listing.buttons for label, data in row if "Approve 1" in label)
     sent = await harness.tg.press(coordinator, approve, listing)
-    assert sent[-1].text == "Approved: Jānis Bērziņš"
+    assert seen_by(sent, COORDINATOR)[-1].text == "Approved: Jānis Bērziņš"
+    (told,) = [item for item in sent if item.chat_id == STUDENT]
+    assert "was approved" in told.text
     assert "No transport claims are waiting" in listing.text
-    (decided,) = await reminders(harness, "claim_decided")
+    (decided,) = await reminders(harness, "claim_decided", "sent")
     render = harness.services.reminders.renderer("claim_decided")
     assert render is not None
     message = await render(decided, harness.services.texts.for_language("en"))
@@ -200,8 +205,8 @@ async def test_coordinator_returns_a_claim_with_a_reason(harness: BotHarness) ->
     sent = await harness.tg.send_photo(coordinator)
     assert "waiting for a text message" in sent[-1].text
     sent = await harness.tg.send(coordinator, "The ticket is not readable")
-    assert "returned" in sent[-1].text
-    (decided,) = await reminders(harness, "claim_decided")
+    assert "returned" in seen_by(sent, COORDINATOR)[-1].text
+    (decided,) = await reminders(harness, "claim_decided", "sent")
     render = harness.services.reminders.renderer("claim_decided")
     assert render is not None
     message = await render(decided, harness.services.texts.for_language("en"))

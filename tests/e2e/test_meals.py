@@ -6,6 +6,7 @@ import json
 
 from bot.domain.callback import pack
 from bot.domain.models import Reminder, Role
+from bot.localchat.transport import Outgoing
 from tests.conftest import BotHarness
 from tests.factories import add_caterer, link
 
@@ -20,6 +21,11 @@ async def reminders(h: BotHarness, kind: str, state: str = "pending") -> list[Re
     ) as cursor:
         rows = await cursor.fetchall()
     return [Reminder.model_validate({**dict(r), "payload": json.loads(r["payload"])}) for r in rows]
+
+
+def seen_by(sent: list[Outgoing], chat_id: int) -> list[Outgoing]:
+    """What one user saw of the bot's answer: messages to their chat and button answers."""
+    return [item for item in sent if item.chat_id in (chat_id, None)]
 
 
 async def count(h: BotHarness, table: str) -> int:
