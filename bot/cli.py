@@ -124,13 +124,12 @@ async def _offline(args: argparse.Namespace, config: Config) -> int:
 
 
 async def _report(db: Database, config: Config, args: argparse.Namespace) -> int:
-    from zoneinfo import ZoneInfo
-
     from bot.domain.eligibility import load_rules
+    from bot.domain.timezone import PROGRAMME_TZ
     from bot.services.meal_report import MealReportService, figures_csv
 
     rules = load_rules(Path(config.meals.rules_file) if config.meals.rules_file else None)
-    service = MealReportService(db, SystemClock(), rules, ZoneInfo(config.i18n.timezone))
+    service = MealReportService(db, SystemClock(), rules, PROGRAMME_TZ)
     text = figures_csv(await service.week_figures(args.school, args.week))
     if args.out:
         args.out.write_text(text, encoding="utf-8")

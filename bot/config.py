@@ -88,18 +88,6 @@ class LinkingConfig(_Section):
 
 class I18nConfig(_Section):
     default_language: Literal["lv", "ru", "en"] = "lv"
-    timezone: str = "Europe/Riga"
-
-    @field_validator("timezone")
-    @classmethod
-    def _check_timezone(cls, value: str) -> str:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}") from exc
-        return value
 
 
 class HelplineConfig(_Section):

@@ -22,6 +22,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
+from bot.domain.timezone import PROGRAMME_TZ
+
 LANGUAGES = ("lv", "ru", "en")
 LANGUAGE_NAMES = {"lv": "Latviešu", "ru": "Русский", "en": "English"}
 
@@ -47,9 +49,9 @@ def _load_catalog(language: str) -> gettext.GNUTranslations:
 class Translator:
     """All catalogs, loaded once; :meth:`for_language` gives a :class:`Texts`."""
 
-    def __init__(self, default_language: str = "lv", timezone: str = "Europe/Riga") -> None:
+    def __init__(self, default_language: str = "lv") -> None:
         self.default_language = default_language
-        self.tz = ZoneInfo(timezone)
+        self.tz = PROGRAMME_TZ
         self._catalogs = {language: _load_catalog(language) for language in LANGUAGES}
         self._texts: dict[str, Texts] = {}
 

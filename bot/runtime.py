@@ -57,7 +57,7 @@ class Services:
     @classmethod
     def create(cls, config: Config, clock: Clock) -> Services:
         db = Database(config.database.path, config.database.busy_timeout_ms)
-        texts = Translator(config.i18n.default_language, config.i18n.timezone)
+        texts = Translator(config.i18n.default_language)
         reminders = ReminderService(db, clock, config.reminders, texts)
         # Meals: a bad rules file stops the start here, naming the period and key.
         rules = load_rules(Path(config.meals.rules_file) if config.meals.rules_file else None)

@@ -5,18 +5,18 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from bot.config import BookingConfig
 from bot.domain.booking import Booking, BookingState, Recipient
 from bot.domain.errors import NotAllowed, NotLinked
 from bot.domain.models import Role
+from bot.domain.timezone import PROGRAMME_TZ
 from bot.services.reminders import ReminderService
 from storage import accounts, people
 from storage import bookings as repo
 from storage.db import Connection
 
-RIGA = ZoneInfo("Europe/Riga")
+RIGA = PROGRAMME_TZ
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,7 @@ def test_example_config_is_valid_and_documents_every_key() -> None:
         ("[telegram]\nmode = 'carrier-pigeon'\n", "telegram.mode"),
         ("[telegram.webhook]\nport = 70000\n", "telegram.webhook.port"),
         ("[linking]\nmax_failed_attempts = 0\n", "linking.max_failed_attempts"),
-        ("[i18n]\ntimezone = 'Mars/Olympus'\n", "i18n.timezone"),
+        ("[i18n]\ntimezone = 'Europe/Riga'\n", "i18n.timezone: unknown key"),
         ("[i18n]\ndefault_language = 'de'\n", "i18n.default_language"),
         ("[database]\npathh = 'x'\n", "database.pathh: unknown key"),
         ("[telegram]\nmode = 'webhook'\n", "webhook.url is required"),
