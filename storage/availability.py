@@ -55,7 +55,12 @@ async def upsert_rule(
         " slot_minutes, valid_from, valid_until) VALUES (?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (specialist_id, weekday, start_time, valid_from) DO UPDATE SET"
         " end_time = excluded.end_time, slot_minutes = excluded.slot_minutes,"
-        " valid_until = excluded.valid_until, materialised_until = NULL",
+        " valid_until = excluded.valid_until, materialised_until = NULL"
+        # Unchanged rows stay untouched: re-importing the same file must not make every
+        # rule's slots again (at national scale that held the writer for seconds).
+        " WHERE availability_rules.end_time IS NOT excluded.end_time"
+        " OR availability_rules.slot_minutes IS NOT excluded.slot_minutes"
+        " OR availability_rules.valid_until IS NOT excluded.valid_until",
         (
             specialist_id,
             weekday,
