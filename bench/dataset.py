@@ -402,7 +402,6 @@ def add_bookings_and_reminders(db_path: Path, seed: int, sizes: Sizes) -> dict[s
         "SELECT count(*) FROM reminders WHERE state = 'pending'"
     ).fetchone()[0]
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.execute("ANALYZE")
     conn.close()
     return counts
 
