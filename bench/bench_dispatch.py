@@ -102,5 +102,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--rate", type=float, default=30.0)
+    parser.add_argument("--quick", action="store_true", help="1,000 reminders")
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.count, arguments.rate))
+    count = 1_000 if arguments.quick else arguments.count
+    asyncio.run(main(count, arguments.rate))

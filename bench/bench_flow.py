@@ -284,7 +284,9 @@ async def open_loop(
 def echo_app(api: BenchApi) -> Application[Any, Any, Any, Any, Any, Any]:
     async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         assert update.effective_chat is not None and update.effective_message is not None
-        await context.bot.send_message(update.effective_chat.id, update.effective_message.text)
+        await context.bot.send_message(
+            update.effective_chat.id, update.effective_message.text or "-"
+        )
 
     async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         assert update.callback_query is not None

@@ -90,7 +90,7 @@ async def _time(
     statements: list[str] = []
     await conn.set_trace_callback(statements.append)
     await call(conn, args[0])
-    await conn.set_trace_callback(None)
+    await conn.set_trace_callback(None)  # type: ignore[arg-type]  # None switches it off
     times = []
     for arg in args:
         started = time.perf_counter()
