@@ -55,7 +55,12 @@ async def upsert_rule(
         " slot_minutes, valid_from, valid_until) VALUES (?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (specialist_id, weekday, start_time, valid_from) DO UPDATE SET"
         " end_time = excluded.end_time, slot_minutes = excluded.slot_minutes,"
-        " valid_until = excluded.valid_until, materialised_until = NULL",
+        " valid_until = excluded.valid_until, materialised_until = NULL"
+        # Unchanged rows stay untouched: re-importing the same file must not make every
+        # rule's slots again (at national scale that held the writer for seconds).
+        " WHERE availability_rules.end_time IS NOT excluded.end_time"
+        " OR availability_rules.slot_minutes IS NOT excluded.slot_minutes"
+        " OR availability_rules.valid_until IS NOT excluded.valid_until",
         (
             specialist_id,
             weekday,
@@ -111,6 +116,13 @@ async def set_materialised(conn: Connection, rule_id: int, until: date) -> None:
     )
 
 
+async def set_materialised_many(conn: Connection, done: list[tuple[int, date]]) -> None:
+    await conn.executemany(
+        "UPDATE availability_rules SET materialised_until = ? WHERE id = ?",
+        [(until.isoformat(), rule_id) for rule_id, until in done],
+    )
+
+
 async def delete_rule(conn: Connection, specialist_id: int, rule_id: int, after: datetime) -> bool:
     """Remove a rule of this specialist and its free slots after ``after``; booked ones stay."""
     await conn.execute(
@@ -143,7 +155,23 @@ async def days_off(conn: Connection, specialist_id: int, start: date, end: date)
         return {date.fromisoformat(row[0]) for row in await cursor.fetchall()}
 
 
+async def days_off_between(conn: Connection, start: date, end: date) -> set[tuple[int, date]]:
+    """(specialist, day) of every day off in [start, end]."""
+    async with conn.execute(
+        "SELECT specialist_id, day FROM days_off WHERE day BETWEEN ? AND ?",
+        (start.isoformat(), end.isoformat()),
+    ) as cursor:
+        return {(row[0], date.fromisoformat(row[1])) for row in await cursor.fetchall()}
+
+
 # --- slots ------------------------------------------------------------------------------
+
+
+_ADD_SLOT = (
+    "INSERT OR IGNORE INTO slots (specialist_id, rule_id, starts_at, ends_at)"
+    " SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM slots WHERE specialist_id = ?"
+    " AND state != 'withdrawn' AND starts_at < ? AND ends_at > ?)"
+)
 
 
 async def add_slot(
@@ -155,9 +183,7 @@ async def add_slot(
 ) -> bool:
     """Add a free slot unless it overlaps one already published (withdrawn ones aside)."""
     cursor = await conn.execute(
-        "INSERT OR IGNORE INTO slots (specialist_id, rule_id, starts_at, ends_at)"
-        " SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM slots WHERE specialist_id = ?"
-        " AND state != 'withdrawn' AND starts_at < ? AND ends_at > ?)",
+        _ADD_SLOT,
         (
             specialist_id,
             rule_id,
@@ -169,6 +195,22 @@ async def add_slot(
         ),
     )
     return cursor.rowcount == 1
+
+
+async def add_slots(
+    conn: Connection, slots: Sequence[tuple[int, int | None, datetime, datetime]]
+) -> int:
+    """:func:`add_slot` for many (specialist, rule, start, end) at once; how many were new."""
+    if not slots:
+        return 0
+    cursor = await conn.executemany(
+        _ADD_SLOT,
+        [
+            (sid, rule, to_db_time(s), to_db_time(e), sid, to_db_time(e), to_db_time(s))
+            for sid, rule, s, e in slots
+        ],
+    )
+    return max(cursor.rowcount, 0)
 
 
 async def get_slot(conn: Connection, slot_id: int) -> Slot | None:

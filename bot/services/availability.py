@@ -98,38 +98,44 @@ class AvailabilityService:
         pending = await repo.rules_to_materialise(self.db.reader, until)
         if not pending:
             return 0
-        made = 0
         async with self.db.write() as conn:
-            for rule, done_until in await repo.rules_to_materialise(conn, until):
-                made += await self._materialise(conn, rule, done_until, today, until, now)
+            pending = await repo.rules_to_materialise(conn, until)
+            # One query for the days off and one batch for the slots: at national scale
+            # (9,000 weekly rules) a statement per rule and slot held the writer ~6 s
+            # each morning, when the first browse of the day made that day's slots.
+            off = await repo.days_off_between(conn, today, until)
+            slots: list[tuple[int, int, datetime, datetime]] = []
+            done: list[tuple[int, date]] = []
+            for rule, done_until in pending:
+                last = self._slots_of_rule(rule, done_until, today, until, now, off, slots)
+                done.append((rule.id, max(last, until)))
+            made = await repo.add_slots(conn, slots)
+            await repo.set_materialised_many(conn, done)
         return made
 
-    async def _materialise(
-        self,
-        conn: Connection,
+    @staticmethod
+    def _slots_of_rule(
         rule: AvailabilityRule,
         done_until: date | None,
         today: date,
         until: date,
         now: datetime,
-    ) -> int:
+        off: set[tuple[int, date]],
+        slots: list[tuple[int, int, datetime, datetime]],
+    ) -> date:
+        """Add the rule's new slots to ``slots``; return the last date looked at."""
         first = max(rule.valid_from, today, done_until + timedelta(days=1) if done_until else today)
         last = min(until, rule.valid_until) if rule.valid_until else until
-        made = 0
-        off = await repo.days_off(conn, rule.specialist_id, first, last)
         day = first
         while day <= last:
-            if day.isoweekday() == rule.weekday and day not in off:
+            if day.isoweekday() == rule.weekday and (rule.specialist_id, day) not in off:
                 for starts, ends in slot_times(
                     day, rule.start_time, rule.end_time, rule.slot_minutes
                 ):
-                    if starts > now and await repo.add_slot(
-                        conn, rule.specialist_id, starts, ends, rule.id
-                    ):
-                        made += 1
+                    if starts > now:
+                        slots.append((rule.specialist_id, rule.id, starts, ends))
             day += timedelta(days=1)
-        await repo.set_materialised(conn, rule.id, max(last, until))
-        return made
+        return last
 
     # --- the specialist's own screen ------------------------------------------------------
 

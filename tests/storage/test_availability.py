@@ -137,6 +137,21 @@ async def test_availability_csv_imports_weekly_one_off_and_days_off(
     assert len(await repo.rules_of(services.db.reader, world.teacher_id)) == 1
 
 
+async def test_reimporting_unchanged_weekly_hours_changes_no_row(
+    env: tuple[Services, World], tmp_path: Path
+) -> None:
+    services, _ = env
+    path = tmp_path / "availability.csv"
+    path.write_text(CSV_HEADER + "S1,T1,tue,14:00,16:00,45,2026-09-01,2026-12-31,\n", "utf-8")
+    await import_availability_csv(services.db, path)
+    await services.availability.ensure_slots()
+    again = await import_availability_csv(services.db, path)
+    # Rewriting the rule would also forget how far its slots were made.
+    assert again.changed == 0
+    path.write_text(CSV_HEADER + "S1,T1,tue,14:00,17:00,45,2026-09-01,2026-12-31,\n", "utf-8")
+    assert (await import_availability_csv(services.db, path)).changed == 1
+
+
 async def test_a_bad_availability_file_stores_nothing_and_names_the_lines(
     env: tuple[Services, World], tmp_path: Path
 ) -> None:
