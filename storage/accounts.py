@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.domain.models import Account, PersonRef, Role
-from storage.db import Connection, from_db_time, to_db_time
+from storage.db import Connection, fetch_all, fetch_one, from_db_time, to_db_time
 
 # The display name of a linked person, whichever table they live in.
 _PERSON_SQL = {
@@ -27,8 +27,7 @@ async def get_person(conn: Connection, role: Role, person_id: int) -> PersonRef 
     sql = _PERSON_SQL.get(role)
     if sql is None:
         return None
-    async with conn.execute(sql, (person_id,)) as cursor:
-        row = await cursor.fetchone()
+    row = await fetch_one(conn, sql, (person_id,))
     if row is None:
         return None
     return PersonRef(
@@ -37,20 +36,20 @@ async def get_person(conn: Connection, role: Role, person_id: int) -> PersonRef 
 
 
 async def get_account(conn: Connection, telegram_id: int) -> Account | None:
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         "SELECT telegram_id, language, telegram_language, active FROM accounts"
         " WHERE telegram_id = ?",
         (telegram_id,),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     if row is None:
         return None
     links = []
-    async with conn.execute(
+    link_rows = await fetch_all(
+        conn,
         "SELECT role, person_id FROM account_links WHERE telegram_id = ? ORDER BY linked_at",
         (telegram_id,),
-    ) as cursor:
-        link_rows = await cursor.fetchall()
+    )
     for link in link_rows:
         person = await get_person(conn, Role(link["role"]), link["person_id"])
         if person is not None:
@@ -101,12 +100,15 @@ async def add_link(
 
 async def accounts_of_person(conn: Connection, role: Role, person_id: int) -> list[int]:
     """Telegram ids of the active accounts linked to one person."""
-    async with conn.execute(
-        "SELECT l.telegram_id FROM account_links l JOIN accounts a USING (telegram_id)"
-        " WHERE l.role = ? AND l.person_id = ? AND a.active = 1 ORDER BY l.linked_at",
-        (role.value, person_id),
-    ) as cursor:
-        return [row[0] for row in await cursor.fetchall()]
+    return [
+        row[0]
+        for row in await fetch_all(
+            conn,
+            "SELECT l.telegram_id FROM account_links l JOIN accounts a USING (telegram_id)"
+            " WHERE l.role = ? AND l.person_id = ? AND a.active = 1 ORDER BY l.linked_at",
+            (role.value, person_id),
+        )
+    ]
 
 
 async def erase_account(conn: Connection, telegram_id: int) -> None:
@@ -140,12 +142,12 @@ async def add_link_code(
 
 
 async def find_link_code(conn: Connection, code_hash: str) -> dict[str, object] | None:
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         "SELECT school_id, role, person_id, expires_at, used_at FROM link_codes"
         " WHERE code_hash = ?",
         (code_hash,),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     if row is None:
         return None
     return {
@@ -167,11 +169,11 @@ async def use_link_code(conn: Connection, code_hash: str, telegram_id: int, now:
 
 
 async def get_throttle(conn: Connection, telegram_id: int) -> tuple[int, datetime | None]:
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         "SELECT failed_link_attempts, link_locked_until FROM accounts WHERE telegram_id = ?",
         (telegram_id,),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     if row is None:
         return 0, None
     until = row["link_locked_until"]
@@ -206,8 +208,11 @@ async def audit(
 
 
 async def audit_of_subject(conn: Connection, subject: str) -> list[tuple[str, int | None, str]]:
-    async with conn.execute(
-        "SELECT at, actor_telegram_id, action FROM audit_log WHERE subject = ? ORDER BY id",
-        (subject,),
-    ) as cursor:
-        return [(r["at"], r["actor_telegram_id"], r["action"]) for r in await cursor.fetchall()]
+    return [
+        (r["at"], r["actor_telegram_id"], r["action"])
+        for r in await fetch_all(
+            conn,
+            "SELECT at, actor_telegram_id, action FROM audit_log WHERE subject = ? ORDER BY id",
+            (subject,),
+        )
+    ]

@@ -8,7 +8,7 @@ from datetime import date, datetime, time
 import aiosqlite
 
 from bot.domain.booking import AvailabilityRule, Slot, SlotState
-from storage.db import Connection, from_db_time, to_db_time
+from storage.db import Connection, fetch_all, fetch_one, from_db_time, to_db_time
 
 
 def _rule(row: aiosqlite.Row) -> AvailabilityRule:
@@ -71,22 +71,25 @@ async def upsert_rule(
             valid_until.isoformat() if valid_until else None,
         ),
     )
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         "SELECT id FROM availability_rules WHERE specialist_id = ? AND weekday = ?"
         " AND start_time = ? AND valid_from = ?",
         (specialist_id, weekday, start.strftime("%H:%M"), valid_from.isoformat()),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     assert row is not None  # noqa: S101 - just written
     return int(row[0])
 
 
 async def rules_of(conn: Connection, specialist_id: int) -> list[AvailabilityRule]:
-    async with conn.execute(
-        "SELECT * FROM availability_rules WHERE specialist_id = ? ORDER BY weekday, start_time",
-        (specialist_id,),
-    ) as cursor:
-        return [_rule(row) for row in await cursor.fetchall()]
+    return [
+        _rule(row)
+        for row in await fetch_all(
+            conn,
+            "SELECT * FROM availability_rules WHERE specialist_id = ? ORDER BY weekday, start_time",
+            (specialist_id,),
+        )
+    ]
 
 
 async def rules_to_materialise(
@@ -148,20 +151,26 @@ async def add_day_off(conn: Connection, specialist_id: int, day: date) -> None:
 
 
 async def days_off(conn: Connection, specialist_id: int, start: date, end: date) -> set[date]:
-    async with conn.execute(
-        "SELECT day FROM days_off WHERE specialist_id = ? AND day BETWEEN ? AND ?",
-        (specialist_id, start.isoformat(), end.isoformat()),
-    ) as cursor:
-        return {date.fromisoformat(row[0]) for row in await cursor.fetchall()}
+    return {
+        date.fromisoformat(row[0])
+        for row in await fetch_all(
+            conn,
+            "SELECT day FROM days_off WHERE specialist_id = ? AND day BETWEEN ? AND ?",
+            (specialist_id, start.isoformat(), end.isoformat()),
+        )
+    }
 
 
 async def days_off_between(conn: Connection, start: date, end: date) -> set[tuple[int, date]]:
     """(specialist, day) of every day off in [start, end]."""
-    async with conn.execute(
-        "SELECT specialist_id, day FROM days_off WHERE day BETWEEN ? AND ?",
-        (start.isoformat(), end.isoformat()),
-    ) as cursor:
-        return {(row[0], date.fromisoformat(row[1])) for row in await cursor.fetchall()}
+    return {
+        (row[0], date.fromisoformat(row[1]))
+        for row in await fetch_all(
+            conn,
+            "SELECT specialist_id, day FROM days_off WHERE day BETWEEN ? AND ?",
+            (start.isoformat(), end.isoformat()),
+        )
+    }
 
 
 # --- slots ------------------------------------------------------------------------------
@@ -214,12 +223,12 @@ async def add_slots(
 
 
 async def get_slot(conn: Connection, slot_id: int) -> Slot | None:
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         "SELECT s.*, p.display_name AS specialist_name FROM slots s"
         " JOIN specialists p ON p.id = s.specialist_id WHERE s.id = ?",
         (slot_id,),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     return _slot(row) if row else None
 
 
@@ -258,12 +267,12 @@ async def withdraw_free_between(
 async def count_booked_between(
     conn: Connection, specialist_id: int, start: datetime, end: datetime
 ) -> int:
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         "SELECT count(*) FROM slots WHERE specialist_id = ? AND state = 'booked'"
         " AND starts_at >= ? AND starts_at < ?",
         (specialist_id, to_db_time(start), to_db_time(end)),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     return int(row[0]) if row else 0
 
 
@@ -288,8 +297,7 @@ async def free_slots(
         " ORDER BY s.starts_at, p.display_name LIMIT ? OFFSET ?"
     )
     args = [*specialist_ids, to_db_time(start), to_db_time(end), limit, offset]
-    async with conn.execute(sql, args) as cursor:
-        return [_slot(row) for row in await cursor.fetchall()]
+    return [_slot(row) for row in await fetch_all(conn, sql, args)]
 
 
 # --- who may be booked, and how ---------------------------------------------------------
@@ -311,15 +319,15 @@ async def suitable_specialists(
             " AND kind IN ('psychologist', 'social_pedagogue') ORDER BY id"
         )
         args = (school_id,)
-    async with conn.execute(sql, args) as cursor:
-        return [row[0] for row in await cursor.fetchall()]
+    return [row[0] for row in await fetch_all(conn, sql, args)]
 
 
 async def get_auto_confirm(conn: Connection, specialist_id: int) -> bool | None:
-    async with conn.execute(
-        "SELECT auto_confirm FROM specialist_settings WHERE specialist_id = ?", (specialist_id,)
-    ) as cursor:
-        row = await cursor.fetchone()
+    row = await fetch_one(
+        conn,
+        "SELECT auto_confirm FROM specialist_settings WHERE specialist_id = ?",
+        (specialist_id,),
+    )
     return bool(row[0]) if row else None
 
 
@@ -334,9 +342,9 @@ async def set_auto_confirm(conn: Connection, specialist_id: int, value: bool) ->
 async def specialist_by_external_id(
     conn: Connection, school_id: str, external_id: str
 ) -> int | None:
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         "SELECT id FROM specialists WHERE school_id = ? AND external_id = ?",
         (school_id, external_id),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     return int(row[0]) if row else None

@@ -5,18 +5,18 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from storage.db import Connection
+from storage.db import Connection, fetch_all, fetch_one
 
 # One row per account in account_settings: a new question replaces the one before it.
 SETTING = "awaiting"
 
 
 async def get_awaiting(conn: Connection, telegram_id: int) -> dict[str, Any] | None:
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         "SELECT value FROM account_settings WHERE telegram_id = ? AND name = ?",
         (telegram_id, SETTING),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     if row is None:
         return None
     value = json.loads(row[0])
@@ -38,7 +38,9 @@ async def clear_awaiting(conn: Connection, telegram_id: int) -> None:
 
 
 async def all_awaiting(conn: Connection) -> dict[int, dict[str, Any]]:
-    async with conn.execute(
-        "SELECT telegram_id, value FROM account_settings WHERE name = ?", (SETTING,)
-    ) as cursor:
-        return {row[0]: json.loads(row[1]) for row in await cursor.fetchall()}
+    return {
+        row[0]: json.loads(row[1])
+        for row in await fetch_all(
+            conn, "SELECT telegram_id, value FROM account_settings WHERE name = ?", (SETTING,)
+        )
+    }

@@ -8,7 +8,7 @@ import aiosqlite
 
 from bot.domain.booking import OPEN_STATES, USING_HOURS, Booking, BookingState, Recipient
 from bot.domain.models import MeasureKind, PlanMeasure, Role, SpecialistKind
-from storage.db import Connection, from_db_time, to_db_time
+from storage.db import Connection, fetch_all, fetch_one, from_db_time, to_db_time
 
 _OPEN = ",".join(f"'{state.value}'" for state in OPEN_STATES)
 _USING = ",".join(f"'{state.value}'" for state in USING_HOURS)
@@ -99,19 +99,16 @@ async def get_booking(
     conn: Connection, booking_id: int, urgent_since: datetime | None = None
 ) -> Booking | None:
     since = to_db_time(urgent_since) if urgent_since else _NO_URGENCY
-    async with conn.execute(
-        _SELECT + " WHERE b.id = :id", {"since": since, "id": booking_id}
-    ) as cursor:
-        row = await cursor.fetchone()
+    row = await fetch_one(conn, _SELECT + " WHERE b.id = :id", {"since": since, "id": booking_id})
     return _booking(row) if row else None
 
 
 async def open_booking_of_slot(conn: Connection, slot_id: int) -> Booking | None:
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         _SELECT + f" WHERE b.slot_id = :slot AND b.state IN ({_OPEN})",
         {"since": _NO_URGENCY, "slot": slot_id},
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     return _booking(row) if row else None
 
 
@@ -178,22 +175,22 @@ async def set_evidence(
 
 
 async def minutes_used(conn: Connection, plan_id: int, kind: MeasureKind, subject: str) -> int:
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         f"SELECT coalesce(sum(minutes), 0) FROM bookings WHERE plan_id = ? AND kind = ?"  # noqa: S608
         f" AND subject = ? AND state IN ({_USING})",
         (plan_id, kind.value, subject),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     return int(row[0]) if row else 0
 
 
 async def count_open(conn: Connection, pupil_id: int, after: datetime) -> int:
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         f"SELECT count(*) FROM bookings WHERE pupil_id = ? AND state IN ({_OPEN})"  # noqa: S608
         " AND ends_at > ?",
         (pupil_id, to_db_time(after)),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     return int(row[0]) if row else 0
 
 
@@ -210,8 +207,7 @@ async def bookings_of_pupils(
         " ORDER BY b.starts_at LIMIT :limit"
     )
     args = {"since": _NO_URGENCY, "after": to_db_time(since), "limit": limit, **names}
-    async with conn.execute(sql, args) as cursor:
-        return [_booking(row) for row in await cursor.fetchall()]
+    return [_booking(row) for row in await fetch_all(conn, sql, args)]
 
 
 async def bookings_of_specialist(
@@ -236,8 +232,7 @@ async def bookings_of_specialist(
         "end": to_db_time(end),
         **{f"s{i}": state.value for i, state in enumerate(states)},
     }
-    async with conn.execute(sql, args) as cursor:
-        return [_booking(row) for row in await cursor.fetchall()]
+    return [_booking(row) for row in await fetch_all(conn, sql, args)]
 
 
 async def recipients(conn: Connection, role: Role, person_ids: list[int]) -> list[Recipient]:
@@ -250,8 +245,7 @@ async def recipients(conn: Connection, role: Role, person_ids: list[int]) -> lis
         " JOIN accounts a USING (telegram_id)"
         f" WHERE l.role = ? AND l.person_id IN ({marks}) AND a.active = 1 ORDER BY l.linked_at"
     )
-    async with conn.execute(sql, (role.value, *person_ids)) as cursor:
-        rows = await cursor.fetchall()
+    rows = await fetch_all(conn, sql, (role.value, *person_ids))
     return [
         Recipient(
             chat_id=row["telegram_id"],
@@ -265,12 +259,12 @@ async def recipients(conn: Connection, role: Role, person_ids: list[int]) -> lis
 
 async def get_measure(conn: Connection, measure_id: int, pupil_id: int) -> PlanMeasure | None:
     """A measure of one of this pupil's plans (None for another pupil's: a forged button)."""
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         "SELECT m.* FROM plan_measures m JOIN plans p ON p.id = m.plan_id"
         " WHERE m.id = ? AND p.pupil_id = ?",
         (measure_id, pupil_id),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     if row is None:
         return None
     return PlanMeasure(

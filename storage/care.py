@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from storage.db import Connection, to_db_time
+from storage.db import Connection, fetch_one, to_db_time
 
 
 async def add_crisis_event(
@@ -53,5 +53,4 @@ async def alerted_since(
             " AND telegram_id = ? AND pupil_id IS NULL LIMIT 1"
         )
         args = [to_db_time(since), telegram_id]
-    async with conn.execute(sql, args) as cursor:
-        return await cursor.fetchone() is not None
+    return await fetch_one(conn, sql, args) is not None

@@ -11,17 +11,35 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
 log = logging.getLogger(__name__)
 
 Connection = aiosqlite.Connection
+
+
+async def fetch_one(
+    conn: aiosqlite.Connection, sql: str, args: Iterable[Any] = ()
+) -> aiosqlite.Row | None:
+    """The first row of a query, in one trip to the connection's thread."""
+    rows = await conn.execute_fetchall(sql, args)
+    for row in rows:
+        return row
+    return None
+
+
+async def fetch_all(
+    conn: aiosqlite.Connection, sql: str, args: Iterable[Any] = ()
+) -> list[aiosqlite.Row]:
+    """All rows of a query, in one trip to the connection's thread (not three)."""
+    return list(await conn.execute_fetchall(sql, args))
 
 
 def to_db_time(when: datetime) -> str:

@@ -7,15 +7,19 @@ from datetime import date, datetime
 import aiosqlite
 
 from bot.domain.meals import ClaimState, TransportClaim
-from storage.db import Connection, to_db_time
+from storage.db import Connection, fetch_all, fetch_one, to_db_time
 
 
 async def internship_days(conn: Connection, pupil_id: int, first: date, last: date) -> list[date]:
-    async with conn.execute(
-        "SELECT day FROM internship_days WHERE pupil_id = ? AND day BETWEEN ? AND ? ORDER BY day",
-        (pupil_id, first.isoformat(), last.isoformat()),
-    ) as cursor:
-        return [date.fromisoformat(row[0]) for row in await cursor.fetchall()]
+    return [
+        date.fromisoformat(row[0])
+        for row in await fetch_all(
+            conn,
+            "SELECT day FROM internship_days WHERE pupil_id = ? AND day BETWEEN ? AND ?"
+            " ORDER BY day",
+            (pupil_id, first.isoformat(), last.isoformat()),
+        )
+    ]
 
 
 async def toggle_internship_day(conn: Connection, pupil_id: int, day: date, now: datetime) -> bool:
@@ -85,27 +89,31 @@ async def add_claim(
 
 
 async def get_claim(conn: Connection, claim_id: int) -> TransportClaim | None:
-    async with conn.execute(_CLAIM_SQL + " WHERE c.id = ?", (claim_id,)) as cursor:
-        row = await cursor.fetchone()
+    row = await fetch_one(conn, _CLAIM_SQL + " WHERE c.id = ?", (claim_id,))
     return _claim(row) if row else None
 
 
 async def claims_of_pupil(conn: Connection, pupil_id: int) -> list[TransportClaim]:
-    async with conn.execute(
-        _CLAIM_SQL + " WHERE c.pupil_id = ? ORDER BY c.id DESC LIMIT 10", (pupil_id,)
-    ) as cursor:
-        return [_claim(row) for row in await cursor.fetchall()]
+    return [
+        _claim(row)
+        for row in await fetch_all(
+            conn, _CLAIM_SQL + " WHERE c.pupil_id = ? ORDER BY c.id DESC LIMIT 10", (pupil_id,)
+        )
+    ]
 
 
 async def submitted_claims(conn: Connection, school_ids: list[str]) -> list[TransportClaim]:
     if not school_ids:
         return []
     marks = ",".join("?" * len(school_ids))
-    async with conn.execute(
-        _CLAIM_SQL + f" WHERE c.state = 'submitted' AND c.school_id IN ({marks}) ORDER BY c.id",
-        school_ids,
-    ) as cursor:
-        return [_claim(row) for row in await cursor.fetchall()]
+    return [
+        _claim(row)
+        for row in await fetch_all(
+            conn,
+            _CLAIM_SQL + f" WHERE c.state = 'submitted' AND c.school_id IN ({marks}) ORDER BY c.id",
+            school_ids,
+        )
+    ]
 
 
 async def decide_claim(

@@ -15,7 +15,7 @@ from bot.domain.meals import (
     SubscriptionState,
 )
 from bot.domain.models import Pupil
-from storage.db import Connection, from_db_time, to_db_time
+from storage.db import Connection, fetch_all, fetch_one, from_db_time, to_db_time
 
 # --- caterers ---------------------------------------------------------------------------
 
@@ -39,10 +39,7 @@ async def upsert_caterer(
         " excluded.delivery_time)",
         (external_id, display_name, delivery_days, cutoff_time, delivery_time),
     )
-    async with conn.execute(
-        "SELECT id FROM caterers WHERE external_id = ?", (external_id,)
-    ) as cursor:
-        row = await cursor.fetchone()
+    row = await fetch_one(conn, "SELECT id FROM caterers WHERE external_id = ?", (external_id,))
     assert row is not None  # noqa: S101 - just written
     return int(row[0])
 
@@ -64,11 +61,14 @@ async def set_caterer_schools(conn: Connection, caterer_id: int, school_ids: lis
 
 
 async def _caterer(conn: Connection, row: aiosqlite.Row) -> Caterer:
-    async with conn.execute(
-        "SELECT school_id FROM caterer_schools WHERE caterer_id = ? ORDER BY school_id",
-        (row["id"],),
-    ) as cursor:
-        schools = tuple(r[0] for r in await cursor.fetchall())
+    schools = tuple(
+        r[0]
+        for r in await fetch_all(
+            conn,
+            "SELECT school_id FROM caterer_schools WHERE caterer_id = ? ORDER BY school_id",
+            (row["id"],),
+        )
+    )
     return Caterer(
         id=row["id"],
         external_id=row["external_id"],
@@ -81,18 +81,17 @@ async def _caterer(conn: Connection, row: aiosqlite.Row) -> Caterer:
 
 
 async def get_caterer(conn: Connection, caterer_id: int) -> Caterer | None:
-    async with conn.execute("SELECT * FROM caterers WHERE id = ?", (caterer_id,)) as cursor:
-        row = await cursor.fetchone()
+    row = await fetch_one(conn, "SELECT * FROM caterers WHERE id = ?", (caterer_id,))
     return await _caterer(conn, row) if row else None
 
 
 async def caterer_of_school(conn: Connection, school_id: str) -> Caterer | None:
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         "SELECT c.* FROM caterers c JOIN caterer_schools s ON s.caterer_id = c.id"
         " WHERE s.school_id = ?",
         (school_id,),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     return await _caterer(conn, row) if row else None
 
 
@@ -114,10 +113,7 @@ def _subscription(row: aiosqlite.Row) -> MealSubscription:
 
 
 async def get_subscription(conn: Connection, pupil_id: int) -> MealSubscription | None:
-    async with conn.execute(
-        "SELECT * FROM meal_subscriptions WHERE pupil_id = ?", (pupil_id,)
-    ) as cursor:
-        row = await cursor.fetchone()
+    row = await fetch_one(conn, "SELECT * FROM meal_subscriptions WHERE pupil_id = ?", (pupil_id,))
     return _subscription(row) if row else None
 
 
@@ -166,10 +162,12 @@ async def set_subscription_state(
 
 
 async def active_subscriptions(conn: Connection) -> list[MealSubscription]:
-    async with conn.execute(
-        "SELECT * FROM meal_subscriptions WHERE state = 'active' ORDER BY id"
-    ) as cursor:
-        return [_subscription(row) for row in await cursor.fetchall()]
+    return [
+        _subscription(row)
+        for row in await fetch_all(
+            conn, "SELECT * FROM meal_subscriptions WHERE state = 'active' ORDER BY id"
+        )
+    ]
 
 
 # --- deliveries -------------------------------------------------------------------------
@@ -214,27 +212,33 @@ async def add_delivery(
 
 
 async def get_delivery(conn: Connection, delivery_id: int) -> Delivery | None:
-    async with conn.execute(_DELIVERY_SQL + " WHERE d.id = ?", (delivery_id,)) as cursor:
-        row = await cursor.fetchone()
+    row = await fetch_one(conn, _DELIVERY_SQL + " WHERE d.id = ?", (delivery_id,))
     return _delivery(row) if row else None
 
 
 async def deliveries_of_caterer(conn: Connection, caterer_id: int, day: date) -> list[Delivery]:
-    async with conn.execute(
-        _DELIVERY_SQL + " WHERE d.caterer_id = ? AND d.day = ? ORDER BY d.school_id, pupil_name",
-        (caterer_id, day.isoformat()),
-    ) as cursor:
-        return [_delivery(row) for row in await cursor.fetchall()]
+    return [
+        _delivery(row)
+        for row in await fetch_all(
+            conn,
+            _DELIVERY_SQL
+            + " WHERE d.caterer_id = ? AND d.day = ? ORDER BY d.school_id, pupil_name",
+            (caterer_id, day.isoformat()),
+        )
+    ]
 
 
 async def deliveries_of_subscription(
     conn: Connection, subscription_id: int, from_day: date
 ) -> list[Delivery]:
-    async with conn.execute(
-        _DELIVERY_SQL + " WHERE d.subscription_id = ? AND d.day >= ? ORDER BY d.day",
-        (subscription_id, from_day.isoformat()),
-    ) as cursor:
-        return [_delivery(row) for row in await cursor.fetchall()]
+    return [
+        _delivery(row)
+        for row in await fetch_all(
+            conn,
+            _DELIVERY_SQL + " WHERE d.subscription_id = ? AND d.day >= ? ORDER BY d.day",
+            (subscription_id, from_day.isoformat()),
+        )
+    ]
 
 
 async def delete_delivery(conn: Connection, delivery_id: int) -> None:
@@ -270,46 +274,52 @@ async def set_receipt(conn: Connection, delivery_id: int, receipt: Receipt, now:
 
 async def coordinator_accounts(conn: Connection, school_id: str) -> list[int]:
     """Telegram ids of the active accounts of the school's coordinators."""
-    async with conn.execute(
-        "SELECT DISTINCT l.telegram_id FROM account_links l"
-        " JOIN accounts a ON a.telegram_id = l.telegram_id"
-        " JOIN coordinators c ON c.id = l.person_id"
-        " WHERE l.role = 'coordinator' AND c.school_id = ? AND a.active = 1"
-        " ORDER BY l.telegram_id",
-        (school_id,),
-    ) as cursor:
-        return [row[0] for row in await cursor.fetchall()]
+    return [
+        row[0]
+        for row in await fetch_all(
+            conn,
+            "SELECT DISTINCT l.telegram_id FROM account_links l"
+            " JOIN accounts a ON a.telegram_id = l.telegram_id"
+            " JOIN coordinators c ON c.id = l.person_id"
+            " WHERE l.role = 'coordinator' AND c.school_id = ? AND a.active = 1"
+            " ORDER BY l.telegram_id",
+            (school_id,),
+        )
+    ]
 
 
 async def schools_of_coordinator(conn: Connection, coordinator_id: int) -> list[str]:
     """A school coordinator's school, or every school of a regional coordinator's region."""
-    async with conn.execute(
-        "SELECT s.id FROM coordinators c JOIN schools s"
-        " ON s.id = c.school_id OR s.region_id = c.region_id"
-        " WHERE c.id = ? ORDER BY s.id",
-        (coordinator_id,),
-    ) as cursor:
-        return [row[0] for row in await cursor.fetchall()]
+    return [
+        row[0]
+        for row in await fetch_all(
+            conn,
+            "SELECT s.id FROM coordinators c JOIN schools s"
+            " ON s.id = c.school_id OR s.region_id = c.region_id"
+            " WHERE c.id = ? ORDER BY s.id",
+            (coordinator_id,),
+        )
+    ]
 
 
 async def week_counts(conn: Connection, school_id: str, first: date, last: date) -> dict[str, int]:
     """Confirmed pupils and delivery outcomes of one school between two days."""
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         "SELECT count(DISTINCT s.pupil_id) FROM meal_subscriptions s"
         " JOIN pupils p ON p.id = s.pupil_id"
         " WHERE p.school_id = ? AND (s.state = 'active' OR EXISTS (SELECT 1 FROM"
         " meal_deliveries d WHERE d.subscription_id = s.id AND d.day BETWEEN ? AND ?))",
         (school_id, first.isoformat(), last.isoformat()),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     confirmed = int(row[0]) if row else 0
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         "SELECT sum(state = 'delivered'), sum(state = 'failed'),"
         " sum(receipt IS 'not_received') FROM meal_deliveries"
         " WHERE school_id = ? AND day BETWEEN ? AND ?",
         (school_id, first.isoformat(), last.isoformat()),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     delivered, failed, not_received = (int(v or 0) for v in row) if row else (0, 0, 0)
     return {
         "confirmed": confirmed,
@@ -320,7 +330,9 @@ async def week_counts(conn: Connection, school_id: str, first: date, last: date)
 
 
 async def pupils_of_school(conn: Connection, school_id: str) -> list[Pupil]:
-    async with conn.execute(
-        "SELECT * FROM pupils WHERE school_id = ? ORDER BY display_name", (school_id,)
-    ) as cursor:
-        return [Pupil.model_validate(dict(row)) for row in await cursor.fetchall()]
+    return [
+        Pupil.model_validate(dict(row))
+        for row in await fetch_all(
+            conn, "SELECT * FROM pupils WHERE school_id = ? ORDER BY display_name", (school_id,)
+        )
+    ]

@@ -17,7 +17,7 @@ from bot.domain.models import (
     SpecialistKind,
     SupportPlan,
 )
-from storage.db import Connection
+from storage.db import Connection, fetch_all, fetch_one
 
 
 def _school(row: aiosqlite.Row) -> School:
@@ -31,8 +31,7 @@ def _school(row: aiosqlite.Row) -> School:
 
 
 async def get_school(conn: Connection, school_id: str) -> School | None:
-    async with conn.execute("SELECT * FROM schools WHERE id = ?", (school_id,)) as cursor:
-        row = await cursor.fetchone()
+    row = await fetch_one(conn, "SELECT * FROM schools WHERE id = ?", (school_id,))
     return _school(row) if row else None
 
 
@@ -40,13 +39,11 @@ async def list_schools(conn: Connection, region_id: str | None = None) -> list[S
     sql, args = "SELECT * FROM schools", []
     if region_id is not None:
         sql, args = sql + " WHERE region_id = ?", [region_id]
-    async with conn.execute(sql + " ORDER BY id", args) as cursor:
-        return [_school(row) for row in await cursor.fetchall()]
+    return [_school(row) for row in await fetch_all(conn, sql + " ORDER BY id", args)]
 
 
 async def get_pupil(conn: Connection, pupil_id: int) -> Pupil | None:
-    async with conn.execute("SELECT * FROM pupils WHERE id = ?", (pupil_id,)) as cursor:
-        row = await cursor.fetchone()
+    row = await fetch_one(conn, "SELECT * FROM pupils WHERE id = ?", (pupil_id,))
     return Pupil.model_validate(dict(row)) if row else None
 
 
@@ -55,13 +52,11 @@ async def list_people(conn: Connection, table: str, school_id: str) -> list[tupl
     if table not in {"pupils", "guardians", "specialists", "coordinators", "caterer_people"}:
         raise ValueError(table)
     sql = f"SELECT id, external_id, display_name FROM {table} WHERE school_id = ? ORDER BY id"  # noqa: S608
-    async with conn.execute(sql, (school_id,)) as cursor:
-        return [(r[0], r[1], r[2]) for r in await cursor.fetchall()]
+    return [(r[0], r[1], r[2]) for r in await fetch_all(conn, sql, (school_id,))]
 
 
 async def get_guardian(conn: Connection, guardian_id: int) -> Guardian | None:
-    async with conn.execute("SELECT * FROM guardians WHERE id = ?", (guardian_id,)) as cursor:
-        row = await cursor.fetchone()
+    row = await fetch_one(conn, "SELECT * FROM guardians WHERE id = ?", (guardian_id,))
     return Guardian.model_validate(dict(row)) if row else None
 
 
@@ -73,27 +68,30 @@ async def children_of(conn: Connection, guardian_ids: list[int]) -> list[Pupil]:
         "SELECT DISTINCT p.* FROM pupils p JOIN guardian_pupils g ON g.pupil_id = p.id"  # noqa: S608
         f" WHERE g.guardian_id IN ({marks}) ORDER BY p.display_name"
     )
-    async with conn.execute(sql, guardian_ids) as cursor:
-        return [Pupil.model_validate(dict(row)) for row in await cursor.fetchall()]
+    return [Pupil.model_validate(dict(row)) for row in await fetch_all(conn, sql, guardian_ids)]
 
 
 async def guardians_of(conn: Connection, pupil_id: int) -> list[int]:
-    async with conn.execute(
-        "SELECT guardian_id FROM guardian_pupils WHERE pupil_id = ?", (pupil_id,)
-    ) as cursor:
-        return [row[0] for row in await cursor.fetchall()]
+    return [
+        row[0]
+        for row in await fetch_all(
+            conn, "SELECT guardian_id FROM guardian_pupils WHERE pupil_id = ?", (pupil_id,)
+        )
+    ]
 
 
 async def get_specialist(conn: Connection, specialist_id: int) -> Specialist | None:
-    async with conn.execute("SELECT * FROM specialists WHERE id = ?", (specialist_id,)) as cursor:
-        row = await cursor.fetchone()
+    row = await fetch_one(conn, "SELECT * FROM specialists WHERE id = ?", (specialist_id,))
     if row is None:
         return None
-    async with conn.execute(
-        "SELECT subject FROM specialist_subjects WHERE specialist_id = ? ORDER BY subject",
-        (specialist_id,),
-    ) as cursor:
-        subjects = tuple(r[0] for r in await cursor.fetchall())
+    subjects = tuple(
+        r[0]
+        for r in await fetch_all(
+            conn,
+            "SELECT subject FROM specialist_subjects WHERE specialist_id = ? ORDER BY subject",
+            (specialist_id,),
+        )
+    )
     return Specialist(
         id=row["id"],
         school_id=row["school_id"],
@@ -106,10 +104,14 @@ async def get_specialist(conn: Connection, specialist_id: int) -> Specialist | N
 
 
 async def on_duty_specialists(conn: Connection, school_id: str) -> list[int]:
-    async with conn.execute(
-        "SELECT id FROM specialists WHERE school_id = ? AND on_duty = 1 ORDER BY id", (school_id,)
-    ) as cursor:
-        return [row[0] for row in await cursor.fetchall()]
+    return [
+        row[0]
+        for row in await fetch_all(
+            conn,
+            "SELECT id FROM specialists WHERE school_id = ? AND on_duty = 1 ORDER BY id",
+            (school_id,),
+        )
+    ]
 
 
 def _measure(row: aiosqlite.Row) -> PlanMeasure:
@@ -124,30 +126,33 @@ def _measure(row: aiosqlite.Row) -> PlanMeasure:
 
 async def plan_in_force(conn: Connection, pupil_id: int, on: date) -> SupportPlan | None:
     """The pupil's plan whose period contains ``on`` (the latest-starting one if several)."""
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         "SELECT * FROM plans WHERE pupil_id = ? AND starts_on <= ? AND ends_on >= ?"
         " ORDER BY starts_on DESC LIMIT 1",
         (pupil_id, on.isoformat(), on.isoformat()),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     if row is None:
         return None
     return await _with_measures(conn, row)
 
 
 async def plans_of_pupil(conn: Connection, pupil_id: int) -> list[SupportPlan]:
-    async with conn.execute(
-        "SELECT * FROM plans WHERE pupil_id = ? ORDER BY starts_on", (pupil_id,)
-    ) as cursor:
-        rows = await cursor.fetchall()
+    rows = await fetch_all(
+        conn, "SELECT * FROM plans WHERE pupil_id = ? ORDER BY starts_on", (pupil_id,)
+    )
     return [await _with_measures(conn, row) for row in rows]
 
 
 async def _with_measures(conn: Connection, row: aiosqlite.Row) -> SupportPlan:
-    async with conn.execute(
-        "SELECT * FROM plan_measures WHERE plan_id = ? ORDER BY kind, subject", (row["id"],)
-    ) as cursor:
-        measures = tuple(_measure(m) for m in await cursor.fetchall())
+    measures = tuple(
+        _measure(m)
+        for m in await fetch_all(
+            conn,
+            "SELECT * FROM plan_measures WHERE plan_id = ? ORDER BY kind, subject",
+            (row["id"],),
+        )
+    )
     return SupportPlan(
         id=row["id"],
         school_id=row["school_id"],

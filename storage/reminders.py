@@ -16,7 +16,7 @@ from typing import Any
 import aiosqlite
 
 from bot.domain.models import Model, Reminder
-from storage.db import Connection, from_db_time, to_db_time
+from storage.db import Connection, fetch_all, fetch_one, from_db_time, to_db_time
 
 _COLUMNS = "id, chat_id, role, kind, ref, due_at, event_at, not_after, payload, state, attempts"
 
@@ -146,10 +146,9 @@ async def cancel_variants(
 
 async def next_due_at(conn: Connection) -> datetime | None:
     """The earliest pending due time: one step down the (state, due_at) index."""
-    async with conn.execute(
-        "SELECT due_at FROM reminders WHERE state = 'pending' ORDER BY due_at LIMIT 1"
-    ) as cursor:
-        row = await cursor.fetchone()
+    row = await fetch_one(
+        conn, "SELECT due_at FROM reminders WHERE state = 'pending' ORDER BY due_at LIMIT 1"
+    )
     return from_db_time(row[0]) if row else None
 
 
@@ -169,13 +168,13 @@ async def claim_due(conn: Connection, now: datetime, limit: int) -> list[Reminde
 
     Run inside a write transaction: a row claimed here is claimed by nobody else.
     """
-    async with conn.execute(
+    rows = await fetch_all(
+        conn,
         f"UPDATE reminders SET state = 'sending', attempts = attempts + 1"  # noqa: S608 - constants and ? marks only
         f" WHERE id IN (SELECT id FROM reminders WHERE state = 'pending' AND due_at <= ?"
         f" ORDER BY due_at, id LIMIT ?) RETURNING {_COLUMNS}",
         (to_db_time(now), limit),
-    ) as cursor:
-        rows = await cursor.fetchall()
+    )
     return sorted((_reminder(row) for row in rows), key=lambda r: (r.due_at, r.id))
 
 
@@ -262,12 +261,15 @@ async def recipients(conn: Connection, chat_ids: Iterable[int]) -> dict[int, Rec
 
 async def offset_reminders_of_chat(conn: Connection, chat_id: int, now: datetime) -> list[Reminder]:
     """Pending or sent ``kind:<minutes>`` rows of a chat whose event is still to come."""
-    async with conn.execute(
-        f"SELECT {_COLUMNS} FROM reminders WHERE chat_id = ? AND state IN ('pending', 'sent')"  # noqa: S608 - constants and ? marks only
-        f" AND event_at > ? AND kind GLOB '*:[0-9]*' ORDER BY event_at, id",
-        (chat_id, to_db_time(now)),
-    ) as cursor:
-        return [_reminder(row) for row in await cursor.fetchall()]
+    return [
+        _reminder(row)
+        for row in await fetch_all(
+            conn,
+            f"SELECT {_COLUMNS} FROM reminders WHERE chat_id = ? AND state IN ('pending', 'sent')"  # noqa: S608 - constants and ? marks only
+            f" AND event_at > ? AND kind GLOB '*:[0-9]*' ORDER BY event_at, id",
+            (chat_id, to_db_time(now)),
+        )
+    ]
 
 
 async def list_reminders(conn: Connection, chat_id: int | None = None) -> list[Reminder]:
@@ -276,13 +278,14 @@ async def list_reminders(conn: Connection, chat_id: int | None = None) -> list[R
     if chat_id is not None:
         sql += " WHERE chat_id = ?"
         args.append(chat_id)
-    async with conn.execute(sql + " ORDER BY due_at, id", args) as cursor:
-        return [_reminder(row) for row in await cursor.fetchall()]
+    return [_reminder(row) for row in await fetch_all(conn, sql + " ORDER BY due_at, id", args)]
 
 
 async def count_by_state(conn: Connection) -> dict[str, int]:
-    async with conn.execute("SELECT state, count(*) FROM reminders GROUP BY state") as cursor:
-        return {row[0]: int(row[1]) for row in await cursor.fetchall()}
+    return {
+        row[0]: int(row[1])
+        for row in await fetch_all(conn, "SELECT state, count(*) FROM reminders GROUP BY state")
+    }
 
 
 async def cancel_reminders_of_chat_ref(conn: Connection, chat_id: int, ref: str, kind: str) -> int:

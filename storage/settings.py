@@ -5,16 +5,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from storage.db import Connection
+from storage.db import Connection, fetch_one
 
 
 async def get_setting(conn: Connection, telegram_id: int, name: str) -> Any:
     """The stored value, or None."""
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         "SELECT value FROM account_settings WHERE telegram_id = ? AND name = ?",
         (telegram_id, name),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     return json.loads(row[0]) if row else None
 
 
