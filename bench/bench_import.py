@@ -10,30 +10,12 @@ show that importing the same files twice changes nothing.
 from __future__ import annotations
 
 import argparse
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
-from bench.dataset import FULL, QUICK, Sizes, write_config, write_csvs
+from bench.dataset import FULL, QUICK, Sizes, import_through_cli, write_config, write_csvs
 
 GOAL_SECONDS = 10.0
-
-
-def _import(config: Path, files: list[Path]) -> tuple[float, str]:
-    started = time.perf_counter()
-    done = subprocess.run(  # noqa: S603 - our own interpreter and arguments
-        [sys.executable, "-m", "bot", "--config", str(config), "import", *map(str, files)],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=Path(__file__).resolve().parent.parent,
-    )
-    elapsed = time.perf_counter() - started
-    if done.returncode != 0:
-        raise SystemExit(f"import failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
-    return elapsed, done.stdout
 
 
 def run(seed: int, sizes: Sizes) -> dict[str, float]:
@@ -42,11 +24,11 @@ def run(seed: int, sizes: Sizes) -> dict[str, float]:
         folder = Path(tmp)
         files = list(write_csvs(folder / "csv", seed, sizes).values())
         config = write_config(folder, folder / "bench.sqlite3")
-        seconds, report = _import(config, files)
+        seconds, report = import_through_cli(config, files)
         print(f"pumpurs-bot import of {len(files)} files into a fresh database: {seconds:.2f} s")
         for line in report.splitlines():
             print("  " + line.split("/")[-1])
-        again, report = _import(config, files)
+        again, report = import_through_cli(config, files)
         changed = sum(int(line.rsplit(", ", 1)[1].split()[0]) for line in report.splitlines())
         print(f"the same files again: {again:.2f} s, {changed} rows changed")
     print(f"  import: {seconds:.2f} s (goal < {GOAL_SECONDS:g} s)")

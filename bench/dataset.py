@@ -150,8 +150,8 @@ def write_config(folder: Path, db_path: Path) -> Path:
     return path
 
 
-def import_through_cli(config: Path, files: list[Path]) -> float:
-    """``pumpurs-bot import FILES...`` in a fresh process; its wall-clock seconds."""
+def import_through_cli(config: Path, files: list[Path]) -> tuple[float, str]:
+    """``pumpurs-bot import FILES...`` in a fresh process; its wall-clock seconds and report."""
     started = time.perf_counter()
     done = subprocess.run(  # noqa: S603 - our own interpreter and arguments
         [sys.executable, "-m", "bot", "--config", str(config), "import", *map(str, files)],
@@ -163,7 +163,7 @@ def import_through_cli(config: Path, files: list[Path]) -> float:
     elapsed = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(f"import failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
-    return elapsed
+    return elapsed, done.stdout
 
 
 async def make_slots(db_path: Path) -> int:
@@ -202,7 +202,7 @@ def build(
     started = time.perf_counter()
     files = write_csvs(work / "csv", seed, sizes)
     say(f"  wrote {len(files)} CSV files in {time.perf_counter() - started:.1f} s")
-    seconds = import_through_cli(write_config(work, db_path), list(files.values()))
+    seconds, _ = import_through_cli(write_config(work, db_path), list(files.values()))
     say(f"  pumpurs-bot import of all {len(files)} files: {seconds:.2f} s")
     started = time.perf_counter()
     made = asyncio.run(make_slots(db_path))
