@@ -35,31 +35,48 @@ async def get_person(conn: Connection, role: Role, person_id: int) -> PersonRef 
     )
 
 
+# Every update starts by reading its sender's account: one query, not one per link.
+_ACCOUNT_SQL = """
+SELECT a.telegram_id, a.language, a.telegram_language, a.active, l.role, l.person_id,
+       coalesce(p.school_id, g.school_id, s.school_id, c.school_id, c.region_id,
+                (SELECT min(cs.school_id) FROM caterer_schools cs WHERE cs.caterer_id = k.id),
+                '') AS school_id,
+       coalesce(p.display_name, g.display_name, s.display_name, c.display_name,
+                k.display_name) AS display_name
+FROM accounts a
+LEFT JOIN account_links l ON l.telegram_id = a.telegram_id
+LEFT JOIN pupils p ON l.role = 'pupil' AND p.id = l.person_id
+LEFT JOIN guardians g ON l.role = 'guardian' AND g.id = l.person_id
+LEFT JOIN specialists s ON l.role = 'specialist' AND s.id = l.person_id
+LEFT JOIN coordinators c ON l.role = 'coordinator' AND c.id = l.person_id
+LEFT JOIN caterers k ON l.role = 'caterer' AND k.id = l.person_id
+WHERE a.telegram_id = ?
+ORDER BY l.linked_at
+"""
+
+
 async def get_account(conn: Connection, telegram_id: int) -> Account | None:
-    row = await fetch_one(
-        conn,
-        "SELECT telegram_id, language, telegram_language, active FROM accounts"
-        " WHERE telegram_id = ?",
-        (telegram_id,),
-    )
-    if row is None:
+    rows = await fetch_all(conn, _ACCOUNT_SQL, (telegram_id,))
+    if not rows:
         return None
-    links = []
-    link_rows = await fetch_all(
-        conn,
-        "SELECT role, person_id FROM account_links WHERE telegram_id = ? ORDER BY linked_at",
-        (telegram_id,),
+    first = rows[0]
+    links = tuple(
+        PersonRef(
+            role=Role(row["role"]),
+            person_id=row["person_id"],
+            school_id=row["school_id"],
+            display_name=row["display_name"],
+        )
+        for row in rows
+        # A link whose person the school has since removed is not shown.
+        if row["role"] is not None and row["display_name"] is not None
     )
-    for link in link_rows:
-        person = await get_person(conn, Role(link["role"]), link["person_id"])
-        if person is not None:
-            links.append(person)
     return Account(
-        telegram_id=row["telegram_id"],
-        language=row["language"],
-        telegram_language=row["telegram_language"],
-        active=bool(row["active"]),
-        links=tuple(links),
+        telegram_id=first["telegram_id"],
+        language=first["language"],
+        telegram_language=first["telegram_language"],
+        active=bool(first["active"]),
+        links=links,
     )
 
 
