@@ -87,6 +87,7 @@ def build_application(
         # are written for one update at a time per user: PTB's default, kept.
         .concurrent_updates(False)
         .post_init(_post_init)
+        .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
     )
     if request is not None:
@@ -210,6 +211,14 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
 async def _nightly(context: BotContext) -> None:
     await context.services.meal_deliveries.plan_ahead()
     await context.services.retention.erase_old_free_text()
+
+
+async def _post_stop(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    # Stop the dispatcher while the bot can still send: sends under way finish, the
+    # claimed rest goes back to pending. (post_shutdown runs after the bot is shut down.)
+    services = app.bot_data.services
+    if services is not None:
+        await services.reminders.close()
 
 
 async def _post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
