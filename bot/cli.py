@@ -35,7 +35,9 @@ def _parser() -> argparse.ArgumentParser:
     imp = commands.add_parser("import", help="import schools, people or plans from CSV files")
     imp.add_argument("files", nargs="+", type=Path)
     codes = commands.add_parser("issue-codes", help="write one-time link codes as CSV")
-    codes.add_argument("--school", required=True, help="the school's id")
+    scope = codes.add_mutually_exclusive_group(required=True)
+    scope.add_argument("--school", help="the school's id")
+    scope.add_argument("--region", help="a region's id: codes for its regional coordinators")
     codes.add_argument(
         "--role",
         choices=[r.value for r in Role],
@@ -83,7 +85,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(run_chat(config))
         return asyncio.run(_offline(args, config))
     except DomainError as exc:
-        print(f"pumpurs-bot: {exc}", file=sys.stderr)
+        # The command line speaks English: the message ids are the English texts.
+        print(f"pumpurs-bot: {exc.message.format(**exc.values())}", file=sys.stderr)
         return EXIT_FAILED
 
 
@@ -98,7 +101,10 @@ async def _offline(args: argparse.Namespace, config: Config) -> int:
         if args.command == "issue-codes":
             roles = [Role(r) for r in (args.role or ["pupil", "guardian"])]
             service = AccountService(db, SystemClock(), config.linking)
-            issued = await service.issue_codes(args.school, roles)
+            if args.region:
+                issued = await service.issue_region_codes(args.region)
+            else:
+                issued = await service.issue_codes(args.school, roles)
             handle = args.out.open("w", newline="", encoding="utf-8") if args.out else sys.stdout
             try:
                 writer = csv.writer(handle)
@@ -116,7 +122,8 @@ async def _offline(args: argparse.Namespace, config: Config) -> int:
             finally:
                 if args.out:
                     handle.close()
-            print(f"{len(issued)} codes issued for school {args.school}", file=sys.stderr)
+            where = f"region {args.region}" if args.region else f"school {args.school}"
+            print(f"{len(issued)} codes issued for {where}", file=sys.stderr)
             return 0
         if args.command == "report":
             return await _report(db, config, args)

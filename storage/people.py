@@ -55,6 +55,15 @@ async def list_people(conn: Connection, table: str, school_id: str) -> list[tupl
     return [(r[0], r[1], r[2]) for r in await fetch_all(conn, sql, (school_id,))]
 
 
+async def regional_coordinators(conn: Connection, region_id: str) -> list[tuple[int, str, str]]:
+    """(id, external id, display name) of a region's coordinators, for code issuing."""
+    sql = (
+        "SELECT id, external_id, display_name FROM coordinators"
+        " WHERE region_id = ? AND school_id IS NULL ORDER BY id"
+    )
+    return [(r[0], r[1], r[2]) for r in await fetch_all(conn, sql, (region_id,))]
+
+
 async def get_guardian(conn: Connection, guardian_id: int) -> Guardian | None:
     row = await fetch_one(conn, "SELECT * FROM guardians WHERE id = ?", (guardian_id,))
     return Guardian.model_validate(dict(row)) if row else None

@@ -32,6 +32,19 @@ class NotAllowed(DomainError):
     message = N_("This button is not for you, or it is no longer valid.")
 
 
+class NotFound(DomainError):
+    """No such school or region (an administrator's command named a wrong id)."""
+
+    message = N_("Not found: {what}.")
+
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what
+
+    def values(self) -> dict[str, Any]:
+        return {"what": self.what}
+
+
 class CodeInvalid(DomainError):
     """No such code, or it was already used."""
 

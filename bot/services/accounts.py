@@ -13,6 +13,7 @@ from bot.domain.errors import (
     CodeInvalid,
     LinkThrottled,
     NotAllowed,
+    NotFound,
     NotLinked,
     RoleConflict,
 )
@@ -207,30 +208,48 @@ class AccountService:
 
     async def issue_codes(self, school_id: str, roles: list[Role]) -> list[IssuedCode]:
         """One fresh code per person of the school in each role; old unused codes stay valid."""
+        async with self.db.write() as conn:
+            if await people.get_school(conn, school_id) is None:
+                raise NotFound(f"school {school_id}")
+            persons = [
+                (role, person)
+                for role in roles
+                for person in await people.list_people(conn, _ROLE_TABLES[role], school_id)
+            ]
+            return await self._issue(conn, f"school:{school_id}", school_id, persons)
+
+    async def issue_region_codes(self, region_id: str) -> list[IssuedCode]:
+        """One fresh code per regional coordinator of the region."""
+        async with self.db.write() as conn:
+            persons = [
+                (Role.COORDINATOR, person)
+                for person in await people.regional_coordinators(conn, region_id)
+            ]
+            if not persons and not await people.list_schools(conn, region_id):
+                raise NotFound(f"region {region_id}")
+            return await self._issue(conn, f"region:{region_id}", region_id, persons)
+
+    async def _issue(
+        self,
+        conn: Connection,
+        subject: str,
+        scope: str,
+        persons: list[tuple[Role, tuple[int, str, str]]],
+    ) -> list[IssuedCode]:
         now = self.clock.now()
         expires_at = now + timedelta(hours=self.config.code_ttl_hours)
         issued: list[IssuedCode] = []
-        async with self.db.write() as conn:
-            if await people.get_school(conn, school_id) is None:
-                raise NotAllowed()
-            for role in roles:
-                for person_id, external_id, name in await people.list_people(
-                    conn, _ROLE_TABLES[role], school_id
-                ):
-                    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-                    await repo.add_link_code(
-                        conn, _hash(code), school_id, role, person_id, now, expires_at
-                    )
-                    issued.append(
-                        IssuedCode(
-                            code=code,
-                            role=role,
-                            external_id=external_id,
-                            display_name=name,
-                            expires_at=expires_at,
-                        )
-                    )
-            await repo.audit(
-                conn, now, None, "codes_issued", f"school:{school_id}", str(len(issued))
+        for role, (person_id, external_id, name) in persons:
+            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+            await repo.add_link_code(conn, _hash(code), scope, role, person_id, now, expires_at)
+            issued.append(
+                IssuedCode(
+                    code=code,
+                    role=role,
+                    external_id=external_id,
+                    display_name=name,
+                    expires_at=expires_at,
+                )
             )
+        await repo.audit(conn, now, None, "codes_issued", subject, str(len(issued)))
         return issued

@@ -95,3 +95,19 @@ def test_issue_codes_writes_one_code_per_person(config_file: Path, tmp_path: Pat
     assert {r["role"] for r in rows} == {"pupil"}
     assert len({r["code"] for r in rows}) == len(rows)
     assert all(len(r["code"]) == 8 for r in rows)
+
+
+def test_a_regional_coordinator_gets_a_code_by_region(
+    config_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = [str(EXAMPLES / f"{kind}.csv") for kind in ORDER]
+    assert main(["--config", str(config_file), "import", *files]) == 0
+    out = tmp_path / "codes.csv"
+    args = ["--config", str(config_file), "issue-codes", "--region", "LATGALE", "--out", str(out)]
+    assert main(args) == 0
+    with out.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(r["role"], r["person_id"]) for r in rows] == [("coordinator", "C-10")]
+    assert "1 codes issued for region LATGALE" in capsys.readouterr().err
+    assert main(["--config", str(config_file), "issue-codes", "--region", "NOWHERE"]) == 1
+    assert "pumpurs-bot: Not found: region NOWHERE." in capsys.readouterr().err
