@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.domain.models import Account, PersonRef, Role
+from bot.domain.models import Account, LinkCode, PersonRef, Role
 from storage.db import Connection, fetch_all, fetch_one, from_db_time, to_db_time
 
 # The display name of a linked person, whichever table they live in.
@@ -158,22 +158,22 @@ async def add_link_code(
     )
 
 
-async def find_link_code(conn: Connection, code_hash: str) -> dict[str, object] | None:
+async def find_link_code(conn: Connection, code_hash: str) -> LinkCode | None:
     row = await fetch_one(
         conn,
-        "SELECT school_id, role, person_id, expires_at, used_at FROM link_codes"
+        "SELECT school_id, role, person_id, expires_at, used_by FROM link_codes"
         " WHERE code_hash = ?",
         (code_hash,),
     )
     if row is None:
         return None
-    return {
-        "school_id": row["school_id"],
-        "role": Role(row["role"]),
-        "person_id": row["person_id"],
-        "expires_at": from_db_time(row["expires_at"]),
-        "used": row["used_at"] is not None,
-    }
+    return LinkCode(
+        school_id=row["school_id"],
+        role=Role(row["role"]),
+        person_id=row["person_id"],
+        expires_at=from_db_time(row["expires_at"]),
+        used_by=row["used_by"],
+    )
 
 
 async def use_link_code(conn: Connection, code_hash: str, telegram_id: int, now: datetime) -> bool:

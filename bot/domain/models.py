@@ -133,12 +133,13 @@ class Account(Model):
 
 
 class LinkCode(Model):
-    code: str
+    """A stored one-time code (only its hash is kept, so the code itself is not here)."""
+
     school_id: str
     role: Role
     person_id: int
-    display_name: str
     expires_at: datetime
+    used_by: int | None
 
 
 class AuditEntry(Model):

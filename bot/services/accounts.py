@@ -17,7 +17,7 @@ from bot.domain.errors import (
     NotLinked,
     RoleConflict,
 )
-from bot.domain.models import Account, Model, PersonRef, Role, SupportPlan
+from bot.domain.models import Account, LinkCode, Model, PersonRef, Role, SupportPlan
 from storage import Database, people
 from storage import accounts as repo
 from storage.db import Connection
@@ -108,7 +108,12 @@ class AccountService:
             if locked_until is not None and locked_until > now:
                 raise LinkThrottled(locked_until)
             found = await repo.find_link_code(conn, code_hash)
-            if found is not None and not found["used"]:
+            if found is not None and found.used_by == telegram_id:
+                # The same /start delivered twice (Telegram redelivers after a crash).
+                person = await repo.get_person(conn, found.role, found.person_id)
+                if person is not None:
+                    return person
+            if found is not None and found.used_by is None:
                 return await self._link_found(conn, telegram_id, code_hash, found, now)
             # A wrong try must be stored, so it is committed and only then raised.
             failed = await self._count_failure(conn, telegram_id, failures + 1, now)
@@ -130,15 +135,11 @@ class AccountService:
         conn: Connection,
         telegram_id: int,
         code_hash: str,
-        found: dict[str, object],
+        found: LinkCode,
         now: datetime,
     ) -> PersonRef:
-        role = found["role"]
-        person_id = found["person_id"]
-        assert isinstance(role, Role) and isinstance(person_id, int)  # noqa: S101
-        expires_at = found["expires_at"]
-        assert isinstance(expires_at, datetime)  # noqa: S101
-        if expires_at <= now:
+        role, person_id = found.role, found.person_id
+        if found.expires_at <= now:
             raise CodeExpired()
         account = await repo.get_account(conn, telegram_id)
         current = account.links if account else ()

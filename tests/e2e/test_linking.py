@@ -106,3 +106,17 @@ async def test_codes_are_stored_only_as_hashes(harness: BotHarness) -> None:
         stored = {row[0] for row in await cur.fetchall()}
     assert not stored & set(codes.values())
     assert len(stored) == len(codes)
+
+
+async def test_the_same_start_delivered_twice_links_once_and_counts_no_wrong_try(
+    harness: BotHarness,
+) -> None:
+    code = (await issue(harness, Role.PUPIL))["Anna Ozola"]
+    user = harness.user(19)
+    await harness.tg.send(user, f"/start {code}")
+    sent = await harness.tg.send(user, f"/start {code}")
+    assert sent[0].text == "Gatavs! Šis konts tagad ir piesaistīts kā skolēns: Anna Ozola."
+    async with harness.services.db.reader.execute(
+        "SELECT failed_link_attempts FROM accounts WHERE telegram_id = 19"
+    ) as cursor:
+        assert (await cursor.fetchone())[0] == 0
