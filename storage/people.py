@@ -9,6 +9,7 @@ import aiosqlite
 from bot.domain.models import (
     Guardian,
     MeasureKind,
+    Person,
     PlanMeasure,
     Pupil,
     School,
@@ -47,21 +48,21 @@ async def get_pupil(conn: Connection, pupil_id: int) -> Pupil | None:
     return Pupil.model_validate(dict(row)) if row else None
 
 
-async def list_people(conn: Connection, table: str, school_id: str) -> list[tuple[int, str, str]]:
+async def list_people(conn: Connection, table: str, school_id: str) -> list[Person]:
     """(id, external id, display name) of everyone in one school's table, for code issuing."""
     if table not in {"pupils", "guardians", "specialists", "coordinators", "caterer_people"}:
         raise ValueError(table)
     sql = f"SELECT id, external_id, display_name FROM {table} WHERE school_id = ? ORDER BY id"  # noqa: S608
-    return [(r[0], r[1], r[2]) for r in await fetch_all(conn, sql, (school_id,))]
+    return [Person.model_validate(dict(r)) for r in await fetch_all(conn, sql, (school_id,))]
 
 
-async def regional_coordinators(conn: Connection, region_id: str) -> list[tuple[int, str, str]]:
+async def regional_coordinators(conn: Connection, region_id: str) -> list[Person]:
     """(id, external id, display name) of a region's coordinators, for code issuing."""
     sql = (
         "SELECT id, external_id, display_name FROM coordinators"
         " WHERE region_id = ? AND school_id IS NULL ORDER BY id"
     )
-    return [(r[0], r[1], r[2]) for r in await fetch_all(conn, sql, (region_id,))]
+    return [Person.model_validate(dict(r)) for r in await fetch_all(conn, sql, (region_id,))]
 
 
 async def get_guardian(conn: Connection, guardian_id: int) -> Guardian | None:

@@ -107,6 +107,14 @@ class SupportPlan(Model):
     measures: tuple[PlanMeasure, ...] = ()
 
 
+class Person(Model):
+    """Someone the school listed: the internal id, the school's own id and the name."""
+
+    id: int
+    external_id: str
+    display_name: str
+
+
 class PersonRef(Model):
     """One person an account is linked to."""
 

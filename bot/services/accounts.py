@@ -17,7 +17,15 @@ from bot.domain.errors import (
     NotLinked,
     RoleConflict,
 )
-from bot.domain.models import Account, LinkCode, Model, PersonRef, Role, SupportPlan
+from bot.domain.models import (
+    Account,
+    LinkCode,
+    Model,
+    Person,
+    PersonRef,
+    Role,
+    SupportPlan,
+)
 from storage import Database, people
 from storage import accounts as repo
 from storage.db import Connection
@@ -235,20 +243,20 @@ class AccountService:
         conn: Connection,
         subject: str,
         scope: str,
-        persons: list[tuple[Role, tuple[int, str, str]]],
+        persons: list[tuple[Role, Person]],
     ) -> list[IssuedCode]:
         now = self.clock.now()
         expires_at = now + timedelta(hours=self.config.code_ttl_hours)
         issued: list[IssuedCode] = []
-        for role, (person_id, external_id, name) in persons:
+        for role, person in persons:
             code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-            await repo.add_link_code(conn, _hash(code), scope, role, person_id, now, expires_at)
+            await repo.add_link_code(conn, _hash(code), scope, role, person.id, now, expires_at)
             issued.append(
                 IssuedCode(
                     code=code,
                     role=role,
-                    external_id=external_id,
-                    display_name=name,
+                    external_id=person.external_id,
+                    display_name=person.display_name,
                     expires_at=expires_at,
                 )
             )
