@@ -200,6 +200,13 @@ async def me(update: Update, context: BotContext) -> None:
         )
     if data.children:
         lines.append(t("Children: {names}", names=", ".join(data.children)))
+    lines.append(
+        t.n(
+            "{n} scheduled message to you (reminders)",
+            "{n} scheduled messages to you (reminders)",
+            data.scheduled_messages,
+        )
+    )
     rows = [
         [(t("⬇️ Download my data"), pack("me", "export"))],
         [(t("🗑 Erase my account"), pack("me", "erase"))],

@@ -317,3 +317,10 @@ async def turn_on_kind(conn: Connection, chat_id: int, base_kind: str, now: date
         (chat_id, base_kind, f"{base_kind}:%", to_db_time(now)),
     )
     return cursor.rowcount
+
+
+async def pending_count_of_chat(conn: Connection, chat_id: int) -> int:
+    row = await fetch_one(
+        conn, "SELECT count(*) FROM reminders WHERE chat_id = ? AND state = 'pending'", (chat_id,)
+    )
+    return int(row[0]) if row else 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from storage.db import Connection, fetch_one
+from storage.db import Connection, fetch_all, fetch_one
 
 
 async def get_setting(conn: Connection, telegram_id: int, name: str) -> Any:
@@ -25,3 +25,13 @@ async def set_setting(conn: Connection, telegram_id: int, name: str, value: Any)
         " ON CONFLICT (telegram_id, name) DO UPDATE SET value = excluded.value",
         (telegram_id, name, json.dumps(value, ensure_ascii=False, sort_keys=True)),
     )
+
+
+async def all_settings(conn: Connection, telegram_id: int) -> dict[str, Any]:
+    """Every preference stored for one account (for /me and its export)."""
+    rows = await fetch_all(
+        conn,
+        "SELECT name, value FROM account_settings WHERE telegram_id = ? ORDER BY name",
+        (telegram_id,),
+    )
+    return {row[0]: json.loads(row[1]) for row in rows}

@@ -5,6 +5,9 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from typing import Any
+
+from pydantic import Field
 
 from bot.clock import Clock
 from bot.config import LinkingConfig
@@ -28,8 +31,9 @@ from bot.domain.models import (
 )
 from storage import Database, people
 from storage import accounts as repo
+from storage import settings as settings_repo
 from storage.db import Connection
-from storage.reminders import cancel_reminders_of_chat
+from storage.reminders import cancel_reminders_of_chat, pending_count_of_chat
 
 # No 0/O, 1/I/L: codes are read aloud and typed by children.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -57,6 +61,8 @@ class MyData(Model):
 
     account: Account
     children: tuple[str, ...] = ()
+    settings: dict[str, Any] = Field(default_factory=dict)
+    scheduled_messages: int = 0
 
 
 class PlanView(Model):
@@ -179,7 +185,12 @@ class AccountService:
             raise NotLinked()
         guardian_ids = [p.person_id for p in account.links if p.role == Role.GUARDIAN]
         children = await people.children_of(self.db.reader, guardian_ids)
-        return MyData(account=account, children=tuple(c.display_name for c in children))
+        return MyData(
+            account=account,
+            children=tuple(c.display_name for c in children),
+            settings=await settings_repo.all_settings(self.db.reader, telegram_id),
+            scheduled_messages=await pending_count_of_chat(self.db.reader, telegram_id),
+        )
 
     async def erase(self, telegram_id: int) -> None:
         """Forget the account, its links and its pending messages; plans stay with the school."""

@@ -75,6 +75,7 @@ async def test_me_export_holds_only_the_users_own_data(harness: BotHarness) -> N
     data = json.loads(document.document or b"")
     assert data["account"]["telegram_id"] == 34
     assert data["account"]["links"][0]["display_name"] == "Anna Ozola"
+    assert data["settings"] == {} and data["scheduled_messages"] == 0
 
 
 async def test_erasing_the_account_forgets_links_but_keeps_the_plan(harness: BotHarness) -> None:
