@@ -56,7 +56,9 @@ def check_text(text: str, max_chars: int, *, required: bool) -> str:
     return text
 
 
-class BookingService:
+class ConsultationsBase:
+    """What both sides of a consultation work with: the pupil's and the specialist's."""
+
     def __init__(
         self,
         db: Database,
@@ -70,6 +72,10 @@ class BookingService:
         self.config = config
         self.reminders = reminders
         self.availability = availability
+
+
+class BookingService(ConsultationsBase):
+    """The pupil's and parent's side: what may be booked, booking, moving, cancelling."""
 
     # --- what may be booked -------------------------------------------------------------
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.clock import Clock
-from bot.config import BookingConfig
 from bot.domain.booking import (
     Booking,
     BookingChanged,
@@ -19,11 +17,8 @@ from bot.domain.booking import (
 )
 from bot.domain.errors import NotAllowed
 from bot.services import booking_common as common
-from bot.services.availability import AvailabilityService
-from bot.services.booking import check_text
+from bot.services.booking import ConsultationsBase, check_text
 from bot.services.booking_notices import announce
-from bot.services.reminders import ReminderService
-from storage import Database
 from storage import availability as slots_repo
 from storage import bookings as repo
 from storage.db import Connection
@@ -37,20 +32,8 @@ AGENDA_STATES = (
 )
 
 
-class DeskService:
-    def __init__(
-        self,
-        db: Database,
-        clock: Clock,
-        config: BookingConfig,
-        reminders: ReminderService,
-        availability: AvailabilityService,
-    ) -> None:
-        self.db = db
-        self.clock = clock
-        self.config = config
-        self.reminders = reminders
-        self.availability = availability
+class DeskService(ConsultationsBase):
+    """The specialist's side: the inbox, accepting, declining, proposing, the day."""
 
     async def inbox(self, telegram_id: int) -> list[Booking]:
         """Requests waiting for an answer: urgent emotional-support ones first (🔴)."""
