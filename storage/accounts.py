@@ -7,52 +7,43 @@ from datetime import datetime
 from bot.domain.models import Account, LinkCode, PersonRef, Role
 from storage.db import Connection, fetch_all, fetch_one, from_db_time, to_db_time
 
-# The display name of a linked person, whichever table they live in.
-_PERSON_SQL = {
-    Role.PUPIL: "SELECT school_id, display_name FROM pupils WHERE id = ?",
-    Role.GUARDIAN: "SELECT school_id, display_name FROM guardians WHERE id = ?",
-    Role.SPECIALIST: "SELECT school_id, display_name FROM specialists WHERE id = ?",
-    Role.COORDINATOR: (
-        "SELECT coalesce(school_id, region_id) AS school_id, display_name "
-        "FROM coordinators WHERE id = ?"
-    ),
-    Role.CATERER: (
-        "SELECT coalesce((SELECT min(school_id) FROM caterer_schools WHERE caterer_id = ?1), '')"
-        " AS school_id, display_name FROM caterers WHERE id = ?1"
-    ),
-}
-
-
-async def get_person(conn: Connection, role: Role, person_id: int) -> PersonRef | None:
-    sql = _PERSON_SQL.get(role)
-    if sql is None:
-        return None
-    row = await fetch_one(conn, sql, (person_id,))
-    if row is None:
-        return None
-    return PersonRef(
-        role=role, person_id=person_id, school_id=row["school_id"], display_name=row["display_name"]
-    )
-
-
-# Every update starts by reading its sender's account: one query, not one per link.
-_ACCOUNT_SQL = """
-SELECT a.telegram_id, a.language, a.telegram_language, a.active, l.role, l.person_id,
+# A linked person's school and name, whichever table they live in: ``l`` has the columns
+# ``role`` and ``person_id``. One definition serves a single person and a whole account.
+_PERSON = """
        coalesce(p.school_id, g.school_id, s.school_id, c.school_id, c.region_id,
                 (SELECT min(cs.school_id) FROM caterer_schools cs WHERE cs.caterer_id = k.id),
                 '') AS school_id,
        coalesce(p.display_name, g.display_name, s.display_name, c.display_name,
                 k.display_name) AS display_name
-FROM accounts a
-LEFT JOIN account_links l ON l.telegram_id = a.telegram_id
+"""
+_PERSON_JOINS = """
 LEFT JOIN pupils p ON l.role = 'pupil' AND p.id = l.person_id
 LEFT JOIN guardians g ON l.role = 'guardian' AND g.id = l.person_id
 LEFT JOIN specialists s ON l.role = 'specialist' AND s.id = l.person_id
 LEFT JOIN coordinators c ON l.role = 'coordinator' AND c.id = l.person_id
 LEFT JOIN caterers k ON l.role = 'caterer' AND k.id = l.person_id
+"""
+
+_PERSON_SQL = f"SELECT {_PERSON} FROM (SELECT ? AS role, ? AS person_id) l {_PERSON_JOINS}"  # noqa: S608 - fixed fragments
+
+# Every update starts by reading its sender's account: one query, not one per link.
+_ACCOUNT_SQL = f"""
+SELECT a.telegram_id, a.language, a.telegram_language, a.active, l.role, l.person_id, {_PERSON}
+FROM accounts a
+LEFT JOIN account_links l ON l.telegram_id = a.telegram_id
+{_PERSON_JOINS}
 WHERE a.telegram_id = ?
 ORDER BY l.linked_at
-"""
+"""  # noqa: S608 - fixed fragments
+
+
+async def get_person(conn: Connection, role: Role, person_id: int) -> PersonRef | None:
+    row = await fetch_one(conn, _PERSON_SQL, (role.value, person_id))
+    if row is None or row["display_name"] is None:
+        return None
+    return PersonRef(
+        role=role, person_id=person_id, school_id=row["school_id"], display_name=row["display_name"]
+    )
 
 
 async def get_account(conn: Connection, telegram_id: int) -> Account | None:
