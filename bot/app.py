@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from typing import Any
 
 from telegram import BotCommand, Update
@@ -42,8 +41,6 @@ from handlers import (
     settings,
     specialist,
 )
-
-log = logging.getLogger(__name__)
 
 BotApp = Application[ExtBot[None], BotContext, dict[Any, Any], dict[Any, Any], BotData, Any]
 

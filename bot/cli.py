@@ -18,8 +18,6 @@ from bot.domain.models import Role
 from bot.services.accounts import AccountService
 from storage import Database
 
-log = logging.getLogger("pumpurs-bot")
-
 EXIT_CONFIG = 2
 EXIT_FAILED = 1
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from bot.domain.booking import Booking, BookingState, Offer, Slot
 from bot.domain.callback import pack
 from bot.domain.errors import N_
@@ -13,8 +11,6 @@ from handlers.ui import Button
 from handlers.ui import callback as callback
 from handlers.ui import int_args as int_args
 from handlers.ui import user_id as user_id
-
-log = logging.getLogger(__name__)
 
 STATE_NAMES = {
     BookingState.REQUESTED: N_("⏳ waiting for the specialist"),

@@ -16,7 +16,7 @@ from bot.domain.models import Role
 from bot.i18n import LANGUAGE_NAMES, LANGUAGES, Texts
 from bot.services.accounts import looks_like_code
 from handlers.menu import main_menu
-from handlers.ui import answer, describe_error, guarded
+from handlers.ui import answer, guarded
 
 log = logging.getLogger(__name__)
 
@@ -327,6 +327,3 @@ async def on_error(update: object, context: BotContext) -> None:
             await update.callback_query.answer()
     except Exception:  # the error handler must never raise
         log.exception("could not tell the user about the error")
-
-
-__all__ = ["describe_error"]

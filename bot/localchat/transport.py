@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import json
 import time
@@ -311,7 +310,3 @@ class InProcessBotApi(BaseRequest):
 
     def _api_sendChatAction(self, params: dict[str, Any], files: dict[str, Any]) -> Any:  # noqa: N802
         return True
-
-    async def pause(self) -> None:
-        """Let other tasks run (the dispatcher's sends) before a test looks."""
-        await asyncio.sleep(0)
