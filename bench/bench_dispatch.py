@@ -20,22 +20,41 @@ from telegram.ext import ExtBot
 
 from bot.clock import FakeClock
 from bot.config import RemindersConfig
-from bot.domain.models import OutgoingMessage, Reminder, Role
+from bot.domain.models import Role
+from bot.domain.reminders import (
+    AgendaPayload,
+    Fact,
+    Planned,
+    Recipient,
+    Reminder,
+    ReminderKind,
+)
 from bot.i18n import Texts, Translator
 from bot.localchat.transport import InProcessBotApi
-from bot.services.reminders import ReminderService
-from handlers.sender import TelegramSender
+from bot.services.reminders.dispatcher import Dispatcher
+from bot.services.reminders.planner import ReminderService
+from handlers.sender import Renderers, TelegramSender
+from handlers.ui import Reply
 from storage import Database
-from storage import reminders as repo
+from storage.uow import UnitOfWork
 
 DUE = datetime(2026, 12, 1, 7, 0, tzinfo=UTC)
 FIRST_CHAT = 10_000_000
 
 
-async def _render(reminder: Reminder, texts: Texts) -> OutgoingMessage | None:
-    return OutgoingMessage(
-        text=f"Reminder {reminder.ref}", buttons=(((texts("OK"), f"bn:ok:{reminder.id}"),),)
-    )
+class Due(Fact):
+    """The benchmark's fact: which reminder is due."""
+
+    ref: str
+    reminder_id: int
+
+
+async def _load(reminder: Reminder) -> Fact | None:
+    return Due(ref=reminder.ref, reminder_id=reminder.id)
+
+
+def _render(fact: Due, to: Recipient, texts: Texts) -> Reply:
+    return Reply(text=f"Reminder {fact.ref}", rows=(((texts("OK"), f"bn:ok:{fact.reminder_id}"),),))
 
 
 async def run(count: int, rate: float, per_chat: float, folder: Path) -> tuple[float, int, int]:
@@ -44,32 +63,41 @@ async def run(count: int, rate: float, per_chat: float, folder: Path) -> tuple[f
     db = Database(folder / f"bench-{rate}.sqlite3")
     await db.open()
     clock = FakeClock(DUE)
-    service = ReminderService(db, clock, config, Translator())
-    service.register("bench", _render)
-    async with db.write() as conn:
-        for index in range(count):
-            await service.plan(
-                conn,
-                chat_id=FIRST_CHAT + index,
-                role=Role.SPECIALIST,
-                kind="bench",
-                ref=f"b:{index}",
-                due_at=DUE,
-            )
+    uow = UnitOfWork(db)
+    service = ReminderService(clock, config)
+    service.register(ReminderKind.AGENDA, _load)
+    dispatcher = Dispatcher(uow, service)
+    payload = AgendaPayload(specialist_id=1, day=DUE.date())
+    items = [
+        Planned(
+            chat_id=FIRST_CHAT + index,
+            role=Role.SPECIALIST,
+            kind=ReminderKind.AGENDA,
+            ref=f"b:{index}",
+            due_at=DUE,
+            payload=payload,
+        )
+        for index in range(count)
+    ]
+    async with uow.write() as tx:
+        await service.plan(tx, items)
     api = InProcessBotApi()
     bot: ExtBot[None] = ExtBot("1:bench", request=api, get_updates_request=api)
     await bot.initialize()
-    sender = TelegramSender(bot)
+    renderers = Renderers()
+    renderers.register(Due, _render)
+    sender = TelegramSender(bot, Translator(), renderers)
     started = time.perf_counter()
-    report = await service.dispatch_due(sender)
+    report = await dispatcher.dispatch_due(sender)
     elapsed = time.perf_counter() - started
     per_chat_sent = Counter(o.chat_id for o in api.outgoing if o.method == "sendMessage")
     lost = sum(1 for index in range(count) if per_chat_sent[FIRST_CHAT + index] == 0)
     doubled = sum(1 for n in per_chat_sent.values() if n > 1)
-    states = await repo.count_by_state(db.reader)
+    async with uow.read() as tx:
+        states = await tx.reminders.count_by_state()
     assert report.sent == states.get("sent", 0) == count - lost, (report, states)
     await bot.shutdown()
-    await service.close()
+    await dispatcher.stop()
     await db.close()
     return elapsed, lost, doubled
 

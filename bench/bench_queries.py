@@ -25,12 +25,13 @@ from pathlib import Path
 
 from bench.dataset import FULL, NOW, QUICK, Sizes, build, today
 from bot.config import BookingConfig
-from bot.services import booking_common as common
-from bot.services.desk import AGENDA_STATES
-from storage import Database, people
-from storage import availability as slots_repo
-from storage import bookings as repo
+from bot.domain.dates import riga_midnight
+from bot.services.consultations.desk import AGENDA_STATES
+from storage import Database
+from storage.consultations.bookings import BookingsRepo
+from storage.consultations.slots import SlotsRepo
 from storage.db import Connection
+from storage.people import PeopleRepo
 
 GOAL_MS = 5.0
 
@@ -43,27 +44,25 @@ def percentile(values: list[float], share: float) -> float:
 async def _free_slots(conn: Connection, pupil: tuple[int, str, str, str]) -> None:
     _, school, kind, subject = pupil
     config = BookingConfig()
-    specialists = await slots_repo.suitable_specialists(conn, school, kind, subject)
+    slots = SlotsRepo(conn)
+    specialists = await slots.suitable_specialists(school, kind, subject)
     start = NOW + timedelta(hours=config.min_notice_hours)
-    await slots_repo.free_slots(
-        conn, specialists, start, NOW + timedelta(days=config.horizon_days), limit=6
-    )
+    await slots.free_slots(specialists, start, NOW + timedelta(days=config.horizon_days), limit=6)
 
 
 async def _my_consultations(conn: Connection, pupil: tuple[int, str, str, str]) -> None:
     since = NOW - timedelta(hours=BookingConfig().evidence_due_hours)
-    await repo.bookings_of_pupils(conn, [pupil[0]], since)
+    await BookingsRepo(conn).bookings_of_pupils([pupil[0]], since)
 
 
 async def _my_plan(conn: Connection, pupil: tuple[int, str, str, str]) -> None:
-    await people.plans_of_pupil(conn, pupil[0])
-    await people.plan_in_force(conn, pupil[0], today())
+    await PeopleRepo(conn).plans_of_pupil(pupil[0])
+    await PeopleRepo(conn).plan_in_force(pupil[0], today())
 
 
 async def _today(conn: Connection, specialist: int) -> None:
-    start = common.riga_midnight(today())
-    await repo.bookings_of_specialist(
-        conn,
+    start = riga_midnight(today())
+    await BookingsRepo(conn).bookings_of_specialist(
         specialist,
         start,
         start + timedelta(days=1),

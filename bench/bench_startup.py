@@ -52,7 +52,7 @@ async def measure(path: Path) -> dict[str, object]:
     ) as cursor:
         row = await cursor.fetchone()
     pending = int(row[0]) if row else 0
-    next_due = await services.reminders.dispatcher.next_due()
+    next_due = await services.dispatcher.next_due()
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     await app.stop()
     await close_services(app)

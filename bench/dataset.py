@@ -30,9 +30,10 @@ from pathlib import Path
 from bench import datagen
 from bot.clock import FakeClock
 from bot.config import BookingConfig
-from bot.services.availability import AvailabilityService
-from bot.services.booking_common import RIGA
+from bot.domain.dates import RIGA
+from bot.services.consultations.availability import AvailabilityService
 from storage import Database
+from storage.uow import UnitOfWork
 
 OUT = Path(__file__).resolve().parent / "out"
 NOW = datetime(2026, 12, 1, 7, 0, tzinfo=UTC)  # Tuesday 09:00 in Riga, in semester 1
@@ -169,7 +170,8 @@ def import_through_cli(config: Path, files: list[Path]) -> tuple[float, str]:
 async def make_slots(db_path: Path) -> int:
     """The bot's own lazy slot-making, run once for every weekly rule."""
     async with Database(db_path) as db:
-        return await AvailabilityService(db, FakeClock(NOW), BookingConfig()).ensure_slots()
+        service = AvailabilityService(UnitOfWork(db), FakeClock(NOW), BookingConfig())
+        return await service.ensure_slots()
 
 
 # --- the cache -----------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from bench.dataset import (
     db_time,
 )
 from bot.config import BookingConfig
-from bot.services.booking_common import RIGA
+from bot.domain.dates import RIGA
 
 
 @dataclass

@@ -11,7 +11,6 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
-    CommandHandler,
     ContextTypes,
     Defaults,
     ExtBot,
@@ -24,23 +23,41 @@ from telegram.request import BaseRequest
 from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.context import BotContext, BotData
-from bot.domain.callback import pattern
+from bot.domain.dates import RIGA
 from bot.domain.errors import N_
-from bot.i18n import LANGUAGES
-from bot.reminder_jobs import start_reminder_jobs
-from bot.runtime import Services
-from handlers import (
-    booking_input,
-    care,
-    caterer,
-    common,
-    consultations,
-    internship,
-    meals,
-    my_consultations,
-    settings,
-    specialist,
+from bot.domain.models import LANGUAGES
+from bot.domain.questions import (
+    BookingNote,
+    CallDetails,
+    CancelReason,
+    ClaimAnswer,
+    DayOff,
+    DeclineReason,
+    MealAnswer,
+    OneOffTime,
+    ReturnReason,
+    WeeklyHours,
 )
+from bot.i18n import Translator
+from bot.jobs import ReminderJobs
+from bot.runtime import Services
+from handlers import accounts, care, consultations, internship, meals, reminders
+from handlers.accounts import start
+from handlers.accounts import wiring as accounts_wiring
+from handlers.answers import Answers
+from handlers.care import crisis
+from handlers.care import notices as care_notices
+from handlers.consultations import booking, desk, free_time
+from handlers.consultations import notices as consultation_notices
+from handlers.consultations import wiring as consultations_wiring
+from handlers.internship import claims, student
+from handlers.internship import notices as internship_notices
+from handlers.internship import wiring as internship_wiring
+from handlers.meals import family
+from handlers.meals import notices as meal_notices
+from handlers.meals import wiring as meals_wiring
+from handlers.reminders import wiring as reminders_wiring
+from handlers.sender import Renderers, TelegramSender
 
 BotApp = Application[ExtBot[None], BotContext, dict[Any, Any], dict[Any, Any], BotData, Any]
 
@@ -52,6 +69,9 @@ COMMANDS = [
     ("me", N_("What the bot holds about me")),
     ("settings", N_("Reminder settings")),
 ]
+
+# The features whose handler packages are wired below (listed so a newcomer sees them).
+FEATURES = (accounts, care, consultations, internship, meals, reminders)
 
 
 def build_application(
@@ -72,16 +92,18 @@ def build_application(
         rate_limited: keep within Telegram's limits and retry after a 429; on by default
             against a real Bot API, off by default over a test transport.
     """
+    # 1. The services (no Telegram in them) and the words (the translator).
     services = Services.create(config, clock or SystemClock())
+    translator = Translator(config.i18n.default_language)
+    # 2. The PTB application.
     builder = (
         ApplicationBuilder()
         .token(token or config.bot_token())
         .base_url(config.telegram.api_base_url)
         .base_file_url(config.telegram.api_file_url)
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
-        .defaults(Defaults(tzinfo=services.texts.tz))
-        # Updates of one user are independent of other users' updates, but handlers
-        # are written for one update at a time per user: PTB's default, kept.
+        .defaults(Defaults(tzinfo=RIGA))
+        # Handlers are written for one update at a time per user: PTB's default, kept.
         .concurrent_updates(False)
         .post_init(_post_init)
         .post_stop(_post_stop)
@@ -94,92 +116,87 @@ def build_application(
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
     app: BotApp = builder.build()
     app.bot_data.services = services
-    _add_handlers(app)
+    app.bot_data.translator = translator
+    # 3. The handlers, in order.
+    _add_handlers(app, services)
     return app
 
 
-def _add_handlers(app: BotApp) -> None:
+def _add_handlers(app: BotApp, services: Services) -> None:
     """Every handler, in order. The first matching handler of a group wins."""
-    services = app.bot_data.services
-    assert services is not None  # noqa: S101 - set before the handlers are added
     # Only the first matching handler of a group runs, so what must run for every update
     # before the features gets a group of its own.
-    # Group -2: before anything else, load the sender's account and language.
-    app.add_handler(TypeHandler(Update, common.load_account), group=-2)
+    # Group -2: before anything else, resolve the sender: the Actor and their language.
+    app.add_handler(TypeHandler(Update, start.load_actor), group=-2)
     # Group -1: words of crisis in any private text or caption: the helplines at once,
     # then the update goes on to the features (nothing here stops it).
+    private = filters.ChatType.PRIVATE
     app.add_handler(
-        MessageHandler(
-            filters.ChatType.PRIVATE & (filters.TEXT | filters.CAPTION), care.notice_crisis
-        ),
+        MessageHandler(private & (filters.TEXT | filters.CAPTION), crisis.notice_crisis),
         group=-1,
     )
-
-    # Commands everyone has, linked or not.
-    app.add_handler(CommandHandler("start", common.start))
-    app.add_handler(CommandHandler("help", common.help_command))
-    app.add_handler(CommandHandler("language", common.language_command))
-    app.add_handler(CommandHandler("me", common.me))
-
-    # Buttons of the first screens.
-    app.add_handler(CallbackQueryHandler(common.menu_button, pattern=pattern("menu")))
-    app.add_handler(CallbackQueryHandler(common.language_button, pattern=pattern("lang")))
-    app.add_handler(CallbackQueryHandler(common.me_button, pattern=pattern("me")))
-    app.add_handler(CallbackQueryHandler(common.plan_button, pattern=pattern("plan")))
-
-    # Reminders: /settings and its buttons (the dispatcher itself runs on the job queue).
-    app.add_handler(CommandHandler("settings", settings.settings_command))
-    app.add_handler(CallbackQueryHandler(settings.settings_button, pattern=pattern("rs")))
-
-    # Meals at home and internship support. The awaited-input handler takes only messages
-    # of users answering one of its questions (address, phone, claim); the rest falls through.
-    app.add_handler(CallbackQueryHandler(meals.meals_button, pattern=pattern("ml")))
-    app.add_handler(CallbackQueryHandler(caterer.caterer_button, pattern=pattern("ct")))
-    app.add_handler(CallbackQueryHandler(caterer.figures_button, pattern=pattern("mf")))
-    app.add_handler(CallbackQueryHandler(internship.internship_button, pattern=pattern("is")))
-    app.add_handler(CallbackQueryHandler(internship.claims_button, pattern=pattern("cl")))
-    app.add_handler(
-        MessageHandler(
-            filters.ChatType.PRIVATE & ~filters.COMMAND & meals.AwaitingFilter(services),
-            meals.awaited_input,
-        )
-    )
-
-    # Consultations: booking (bk), my consultations (mc), evidence (ev), the specialist (sp).
-    # The typed-answer handler takes only text its sender was asked for; other text goes on.
-    app.add_handler(CommandHandler("today", specialist.today_command))
-    app.add_handler(CommandHandler("week", specialist.week_command))
-    app.add_handler(CallbackQueryHandler(consultations.book_button, pattern=pattern("bk")))
-    app.add_handler(CallbackQueryHandler(my_consultations.my_button, pattern=pattern("mc")))
-    app.add_handler(CallbackQueryHandler(my_consultations.evidence_button, pattern=pattern("ev")))
-    app.add_handler(CallbackQueryHandler(specialist.specialist_button, pattern=pattern("sp")))
-    app.add_handler(
-        MessageHandler(
-            filters.ChatType.PRIVATE & booking_input.AwaitingAnswer(services),
-            booking_input.typed_answer,
-        )
-    )
-
+    # Group 0, the features. Their buttons each have a route of their own, so the order
+    # among them does not matter; commands first, then the buttons, feature by feature.
+    for handler in (
+        *accounts_wiring.handlers(),
+        *reminders_wiring.handlers(),
+        *consultations_wiring.handlers(),
+        *meals_wiring.handlers(),
+        *internship_wiring.handlers(),
+    ):
+        app.add_handler(handler)
+    # Typed answers: a message that answers its sender's open question, routed by the
+    # question's type. Other messages fall through to the handlers after it.
+    answers = Answers()
+    answers.on(BookingNote, booking.typed_note)
+    answers.on(DeclineReason, desk.typed_reason)
+    answers.on(CancelReason, desk.typed_reason)
+    answers.on(CallDetails, desk.typed_reason)
+    answers.on(WeeklyHours, free_time.typed_weekly)
+    answers.on(OneOffTime, free_time.typed_one_off)
+    answers.on(DayOff, free_time.typed_day_off)
+    answers.on(MealAnswer, family.typed_step)
+    answers.on_photo(ClaimAnswer, student.typed_claim)
+    answers.on(ReturnReason, claims.typed_reason)
+    app.add_handler(answers.handler(services.questions))
     # Last: what no feature took. A typed code, unknown text, other media, stale buttons.
-    private = filters.ChatType.PRIVATE
-    app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, common.text_message))
-    app.add_handler(
-        MessageHandler(private & ~filters.TEXT & ~filters.COMMAND, common.other_message)
-    )
-    app.add_handler(MessageHandler(private & filters.COMMAND, common.help_command))
-    app.add_handler(CallbackQueryHandler(common.stale_button))
+    app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, start.text_message))
+    app.add_handler(MessageHandler(private & ~filters.TEXT & ~filters.COMMAND, start.other_message))
+    app.add_handler(MessageHandler(private & filters.COMMAND, start.help_command))
+    app.add_handler(CallbackQueryHandler(start.stale_button))
+    app.add_error_handler(start.on_error)
 
-    app.add_error_handler(common.on_error)
+
+def renderers() -> Renderers:
+    """Each kind of fact a reminder carries, and the function that puts it into words."""
+    found = Renderers()
+    consultation_notices.register(found)
+    meal_notices.register(found)
+    internship_notices.register(found)
+    care_notices.register(found)
+    return found
 
 
 async def open_services(app: BotApp) -> Services:
-    """Open the database and register commands; shared by ``post_init`` and the tests."""
-    services = app.bot_data.services
-    assert services is not None  # noqa: S101 - set by build_application
+    """Open the database, start the reminder jobs, register commands.
+
+    Shared by ``post_init`` and the tests, which drive the application by hand.
+    """
+    services, translator = app.bot_data.services, app.bot_data.translator
+    assert services is not None and translator is not None  # noqa: S101 - set by build
     await services.open()
-    app.bot_data.reminder_jobs = await start_reminder_jobs(app, services)
+    if app.job_queue is None:
+        raise RuntimeError("reminders need PTB's job queue: python-telegram-bot[job-queue]")
+    jobs = ReminderJobs(
+        app.job_queue,
+        services.reminders,
+        services.dispatcher,
+        TelegramSender(app.bot, translator, renderers()),
+    )
+    await jobs.start()
+    app.bot_data.reminder_jobs = jobs
     for language in (None, *LANGUAGES):
-        texts = services.texts.for_language(language or services.texts.default_language)
+        texts = translator.for_language(language or translator.default_language)
         await app.bot.set_my_commands(
             [BotCommand(name, texts(description)) for name, description in COMMANDS],
             language_code=language,
@@ -198,15 +215,15 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     if app.job_queue is not None:
         # Housekeeping at start, then every night: plan meal deliveries a window ahead,
         # erase free text past its retention. A late night job still runs (grace 1 h).
-        tz = services.texts.tz
         app.job_queue.run_once(_nightly, when=5)
         app.job_queue.run_daily(
-            _nightly, time=dt.time(3, 0, tzinfo=tz), job_kwargs={"misfire_grace_time": 3600}
+            _nightly, time=dt.time(3, 0, tzinfo=RIGA), job_kwargs={"misfire_grace_time": 3600}
         )
+    del services
 
 
 async def _nightly(context: BotContext) -> None:
-    await context.services.meal_deliveries.plan_ahead()
+    await context.services.deliveries.plan_ahead()
     await context.services.retention.erase_old_free_text()
 
 
@@ -215,7 +232,7 @@ async def _post_stop(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     # claimed rest goes back to pending. (post_shutdown runs after the bot is shut down.)
     services = app.bot_data.services
     if services is not None:
-        await services.reminders.close()
+        await services.dispatcher.stop()
 
 
 async def _post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import csv
 import logging
 import sys
 from collections.abc import Sequence
@@ -15,8 +14,9 @@ from bot.clock import SystemClock
 from bot.config import Config, ConfigError, load_config
 from bot.domain.errors import DomainError, ImportFailed
 from bot.domain.models import Role
-from bot.services.accounts import AccountService
-from storage import Database
+from bot.runtime import Services
+from handlers.files import csv_bytes
+from handlers.meals.figures import figures_csv
 
 EXIT_CONFIG = 2
 EXIT_FAILED = 1
@@ -84,78 +84,87 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_offline(args, config))
     except DomainError as exc:
         # The command line speaks English: the message ids are the English texts.
-        print(f"pumpurs-bot: {exc.message.format(**exc.values())}", file=sys.stderr)
+        print(f"pumpurs-bot: {exc.message.format(**exc.values)}", file=sys.stderr)
         return EXIT_FAILED
 
 
 async def _offline(args: argparse.Namespace, config: Config) -> int:
     """The commands that only touch the database."""
-    async with Database(config.database.path, config.database.busy_timeout_ms) as db:
+    services = Services.create(config, SystemClock())
+    await services.open()
+    try:
         if args.command == "migrate":
-            print(f"database {config.database.path} at schema version {await db.schema_version()}")
+            version = await services.db.schema_version()
+            print(f"database {config.database.path} at schema version {version}")
             return 0
         if args.command == "import":
-            return await _import(db, args.files)
+            return await _import(services, args.files)
         if args.command == "issue-codes":
-            roles = [Role(r) for r in (args.role or ["pupil", "guardian"])]
-            service = AccountService(db, SystemClock(), config.linking)
-            if args.region:
-                issued = await service.issue_region_codes(args.region)
-            else:
-                issued = await service.issue_codes(args.school, roles)
-            handle = args.out.open("w", newline="", encoding="utf-8") if args.out else sys.stdout
-            try:
-                writer = csv.writer(handle)
-                writer.writerow(["role", "person_id", "display_name", "code", "expires_at"])
-                for item in issued:
-                    writer.writerow(
-                        [
-                            item.role.value,
-                            item.external_id,
-                            item.display_name,
-                            item.code,
-                            item.expires_at.isoformat(),
-                        ]
-                    )
-            finally:
-                if args.out:
-                    handle.close()
-            where = f"region {args.region}" if args.region else f"school {args.school}"
-            print(f"{len(issued)} codes issued for {where}", file=sys.stderr)
-            return 0
+            return await _issue_codes(services, args)
         if args.command == "report":
-            return await _report(db, config, args)
+            return await _report(services, args)
+    finally:
+        await services.close()
     raise AssertionError(args.command)
 
 
-async def _report(db: Database, config: Config, args: argparse.Namespace) -> int:
-    from bot.domain.eligibility import load_rules
-    from bot.domain.timezone import PROGRAMME_TZ
-    from bot.services.meal_report import MealReportService, figures_csv
-
-    rules = load_rules(Path(config.meals.rules_file) if config.meals.rules_file else None)
-    service = MealReportService(db, SystemClock(), rules, PROGRAMME_TZ)
-    text = figures_csv(await service.week_figures(args.school, args.week))
-    if args.out:
-        args.out.write_text(text, encoding="utf-8")
+async def _issue_codes(services: Services, args: argparse.Namespace) -> int:
+    roles = [Role(r) for r in (args.role or ["pupil", "guardian"])]
+    if args.region:
+        issued = await services.linking.issue_region_codes(args.region)
     else:
-        sys.stdout.write(text)
+        issued = await services.linking.issue_codes(args.school, roles)
+    rows = [
+        (
+            item.role.value,
+            item.external_id,
+            item.display_name,
+            item.code,
+            item.expires_at.isoformat(),
+        )
+        for item in issued
+    ]
+    columns = ("role", "person_id", "display_name", "code", "expires_at")
+    _write(args.out, csv_bytes(columns, rows, bom=False))
+    where = f"region {args.region}" if args.region else f"school {args.school}"
+    print(f"{len(issued)} codes issued for {where}", file=sys.stderr)
     return 0
 
 
-async def _import(db: Database, files: list[Path]) -> int:
-    from bot.services.importer import import_file
+async def _report(services: Services, args: argparse.Namespace) -> int:
+    figures = await services.meal_figures.week_figures(args.school, args.week)
+    _write(args.out, figures_csv(figures, bom=False))
+    return 0
 
-    for path in files:
+
+def _write(out: Path | None, content: bytes) -> None:
+    """A file the command made: to ``out``, else to standard output."""
+    if out is not None:
+        out.write_bytes(content)
+    else:
+        sys.stdout.write(content.decode("utf-8"))
+
+
+async def _import(services: Services, files: list[Path]) -> int:
+    """Each file in its own transaction, schools first (the order of the kinds)."""
+    try:
+        ordered = await services.importer.ordered(files)
+    except ImportFailed as exc:
+        return _refused("", exc)
+    for path in ordered:
         try:
-            report = await import_file(db, path)
+            report = await services.importer.import_file(path)
         except ImportFailed as exc:
-            print(f"{path}: not imported, nothing stored:", file=sys.stderr)
-            for problem in exc.problems:
-                print(f"  {problem}", file=sys.stderr)
-            return EXIT_FAILED
+            return _refused(f"{path}: ", exc)
         print(f"{path}: {report.kind}, {report.rows} rows, {report.changed} changed")
     return 0
+
+
+def _refused(where: str, exc: ImportFailed) -> int:
+    print(f"{where}not imported, nothing stored:", file=sys.stderr)
+    for problem in exc.problems:
+        print(f"  {problem}", file=sys.stderr)
+    return EXIT_FAILED
 
 
 ALLOWED_UPDATES = ["message", "callback_query"]

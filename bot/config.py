@@ -33,7 +33,6 @@ from bot.domain.crisis import (
 )
 
 TOKEN_ENV = "PUMPURS_BOT_TOKEN"  # noqa: S105 - the variable's name, not a secret
-LANGUAGES = ("lv", "ru", "en")
 
 
 class ConfigError(Exception):

@@ -16,15 +16,17 @@ from importlib import resources
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_skeleton, format_time
+from babel.dates import format_date, format_skeleton, format_time
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
-from bot.domain.timezone import PROGRAMME_TZ
+from bot.domain.actor import Actor
+from bot.domain.dates import PROGRAMME_TZ
+from bot.domain.models import LANGUAGES
+from bot.domain.reminders import Recipient
 
-LANGUAGES = ("lv", "ru", "en")
 LANGUAGE_NAMES = {"lv": "Latviešu", "ru": "Русский", "en": "English"}
 
 
@@ -64,6 +66,10 @@ class Translator:
             if short in LANGUAGES:
                 return short
         return self.default_language
+
+    def for_actor(self, person: Actor | Recipient) -> Texts:
+        """Texts in a person's language: chosen, else from Telegram, else the default."""
+        return self.for_language(self.pick_language(person.language, person.telegram_language))
 
     def for_language(self, language: str) -> Texts:
         if language not in LANGUAGES:
@@ -118,13 +124,3 @@ class Texts:
 
     def time(self, value: dt.datetime) -> str:
         return format_time(value.astimezone(self.tz), format="HH:mm", locale=self.language)
-
-    def full_datetime(self, value: dt.datetime) -> str:
-        return format_datetime(
-            value.astimezone(self.tz), format="medium", tzinfo=self.tz, locale=self.language
-        )
-
-
-def noop(message: str) -> str:
-    """Marks a text for extraction where it is translated later (e.g. in a table)."""
-    return message

@@ -1,34 +1,44 @@
-"""The services of one running bot, created once and opened/closed with the application."""
+"""The services of one running bot, created once and opened/closed with the application.
+
+This is where the service layer is put together: one unit of work over one database,
+one reminder engine, each feature's services, and the loaders that tell the dispatcher
+what each kind of reminder is about. Nothing here knows Telegram.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from bot.clock import Clock
 from bot.config import Config
 from bot.domain.eligibility import load_rules
-from bot.i18n import Translator
-from bot.services.accounts import AccountService
-from bot.services.availability import AvailabilityService
-from bot.services.awaiting import AwaitedAnswers, FeatureAnswers
-from bot.services.booking import BookingService
-from bot.services.booking_answers import BookingAnswers
-from bot.services.booking_notices import BookingNotices
-from bot.services.booking_reminders import BookingReminders
-from bot.services.care import CareService
-from bot.services.desk import DeskService
-from bot.services.internship import InternshipService
-from bot.services.meal_deliveries import DeliveryService
-from bot.services.meal_input import MealInputService
-from bot.services.meal_messages import MealMessages
-from bot.services.meal_report import MealReportService
-from bot.services.meals import MealsService
-from bot.services.pending_inputs import PendingInputs
-from bot.services.reminder_settings import ReminderSettings
-from bot.services.reminders import ReminderService
+from bot.services.accounts.accounts import AccountService
+from bot.services.accounts.linking import LinkingService
+from bot.services.care.care import CareService
+from bot.services.consultations.answers import AnswersService
+from bot.services.consultations.availability import AvailabilityService
+from bot.services.consultations.booking import BookingService
+from bot.services.consultations.desk import DeskService
+from bot.services.consultations.facts import ConsultationFacts
+from bot.services.figures.meals import MealFigures
+from bot.services.imports.importer import Importer
+from bot.services.internship.claims import ClaimsService
+from bot.services.internship.internship import InternshipService
+from bot.services.meals.deliveries import DeliveryService
+from bot.services.meals.facts import MealFacts
+from bot.services.meals.family import MealsService
+from bot.services.questions import Questions
+from bot.services.reminders.dispatcher import Dispatcher
+from bot.services.reminders.planner import ReminderService
+from bot.services.reminders.settings import ReminderSettings
 from bot.services.retention import RetentionService
 from storage import Database
+from storage.uow import UnitOfWork
+
+# Questions of the meals and internship screens wait as long as [meals] says.
+_MEALS_QUESTIONS = ("meal", "claim", "return_reason")
 
 
 @dataclass
@@ -36,72 +46,80 @@ class Services:
     config: Config
     clock: Clock
     db: Database
-    texts: Translator
-    accounts: AccountService
+    uow: UnitOfWork
+    questions: Questions
     reminders: ReminderService
+    dispatcher: Dispatcher
     reminder_settings: ReminderSettings
+    accounts: AccountService
+    linking: LinkingService
     care: CareService
-    meals: MealsService
-    meal_deliveries: DeliveryService
-    internship: InternshipService
-    meal_input: MealInputService
-    meal_report: MealReportService
     availability: AvailabilityService
     booking: BookingService
-    booking_answers: BookingAnswers
     desk: DeskService
-    pending: PendingInputs
-    answers: AwaitedAnswers
+    answers: AnswersService
+    meals: MealsService
+    deliveries: DeliveryService
+    internship: InternshipService
+    claims: ClaimsService
+    meal_figures: MealFigures
+    importer: Importer
     retention: RetentionService
 
     @classmethod
     def create(cls, config: Config, clock: Clock) -> Services:
         db = Database(config.database.path, config.database.busy_timeout_ms)
-        texts = Translator(config.i18n.default_language)
-        reminders = ReminderService(db, clock, config.reminders, texts)
+        uow = UnitOfWork(db)
+        reminders = ReminderService(clock, config.reminders)
+        # One open typed question per account, whichever feature asked it.
+        meals_wait = timedelta(minutes=config.meals.input_timeout_minutes)
+        questions = Questions(
+            uow,
+            clock,
+            timedelta(minutes=config.booking.input_timeout_minutes),
+            {kind: meals_wait for kind in _MEALS_QUESTIONS},
+        )
         # Meals: a bad rules file stops the start here, naming the period and key.
         rules = load_rules(Path(config.meals.rules_file) if config.meals.rules_file else None)
-        # One open typed question per account, whichever feature asked it.
-        answers = AwaitedAnswers(clock)
-        awaiting = FeatureAnswers(answers, "meals", config.meals.input_timeout_minutes)
-        deliveries = DeliveryService(db, clock, config.meals, reminders, rules, texts.tz)
-        meals = MealsService(db, clock, rules, deliveries, awaiting)
-        internship = InternshipService(
-            db, clock, config.meals, rules, reminders, awaiting, texts.tz
-        )
-        MealMessages(db).register(reminders)
-        availability = AvailabilityService(db, clock, config.booking)
-        BookingReminders(db, clock, config.booking).register(reminders)
-        BookingNotices(db).register(reminders)
+        availability = AvailabilityService(uow, clock, config.booking)
+        consultations = (uow, clock, config.booking, reminders, availability)
+        deliveries = DeliveryService(uow, clock, config.meals, reminders, rules)
+        care = CareService(uow, clock, config.care, reminders)
+        claims = ClaimsService(uow, clock, reminders, questions)
+        # What each kind of reminder is about at send time: one loader per kind.
+        ConsultationFacts(uow, clock, config.booking).register(reminders)
+        MealFacts(uow).register(reminders)
+        claims.register(reminders)
+        care.register(reminders)
         return cls(
             config=config,
             clock=clock,
             db=db,
-            texts=texts,
-            accounts=AccountService(db, clock, config.linking),
+            uow=uow,
+            questions=questions,
             reminders=reminders,
-            reminder_settings=ReminderSettings(reminders),
-            care=CareService(db, clock, config.care, reminders),
-            meals=meals,
-            meal_deliveries=deliveries,
-            internship=internship,
-            meal_input=MealInputService(db, awaiting, meals, internship),
-            meal_report=MealReportService(db, clock, rules, texts.tz),
+            dispatcher=Dispatcher(uow, reminders),
+            reminder_settings=ReminderSettings(uow, reminders),
+            accounts=AccountService(uow, clock),
+            linking=LinkingService(uow, clock, config.linking),
+            care=care,
             availability=availability,
-            booking=BookingService(db, clock, config.booking, reminders, availability),
-            booking_answers=BookingAnswers(db, clock, config.booking, reminders),
-            desk=DeskService(db, clock, config.booking, reminders, availability),
-            pending=PendingInputs(
-                db, FeatureAnswers(answers, "booking", config.booking.input_timeout_minutes)
-            ),
-            answers=answers,
-            retention=RetentionService(db, clock, config.privacy),
+            booking=BookingService(*consultations),
+            desk=DeskService(*consultations),
+            answers=AnswersService(*consultations),
+            meals=MealsService(uow, clock, rules, deliveries, questions),
+            deliveries=deliveries,
+            internship=InternshipService(uow, clock, config.meals, rules, questions),
+            claims=claims,
+            meal_figures=MealFigures(uow, clock, rules),
+            importer=Importer(uow),
+            retention=RetentionService(uow, clock, config.privacy),
         )
 
     async def open(self) -> None:
         await self.db.open()
-        await self.answers.load(self.db)
+        await self.questions.load()
 
     async def close(self) -> None:
-        await self.reminders.close()  # gives claimed, unsent reminders back first
+        await self.dispatcher.stop()  # gives claimed, unsent reminders back first
         await self.db.close()

@@ -2,55 +2,59 @@
 
 from __future__ import annotations
 
-from bot.domain.callback import pack
+from bot.domain.actor import Actor
 from bot.domain.errors import N_
-from bot.domain.models import Account, Role
+from bot.domain.models import Role
 from bot.i18n import Texts
+from handlers.accounts import routes as accounts
+from handlers.buttons import Route
+from handlers.consultations import routes as consultations
+from handlers.internship import routes as internship
+from handlers.meals import routes as meals
+from handlers.reminders import routes as reminders
 from handlers.ui import Button
 
-# (label, callback data) per role; labels are English msgids translated when shown.
-MENU: dict[Role, list[tuple[str, str]]] = {
+# (label, route) per role; labels are English msgids translated when shown.
+MENU: dict[Role, list[tuple[str, Route]]] = {
     Role.PUPIL: [
-        (N_("📋 My support plan"), pack("plan", "show")),
-        (N_("📅 Book a consultation"), pack("bk", "start")),
-        (N_("🗓 My consultations"), pack("mc", "list")),
-        (N_("🍲 Meals at home"), pack("ml", "menu")),
-        (N_("🧾 Internship support"), pack("is", "menu")),
+        (N_("📋 My support plan"), accounts.PLAN),
+        (N_("📅 Book a consultation"), consultations.BOOK_START),
+        (N_("🗓 My consultations"), consultations.MY_LIST),
+        (N_("🍲 Meals at home"), meals.MEALS),
+        (N_("🧾 Internship support"), internship.INTERNSHIP),
+        (N_("⚙️ Settings"), reminders.SETTINGS),
     ],
     Role.GUARDIAN: [
-        (N_("📋 My children's plans"), pack("plan", "show")),
-        (N_("📅 Book a consultation"), pack("bk", "start")),
-        (N_("🗓 My consultations"), pack("mc", "list")),
-        (N_("🍲 Meals at home"), pack("ml", "menu")),
+        (N_("📋 My children's plans"), accounts.PLAN),
+        (N_("📅 Book a consultation"), consultations.BOOK_START),
+        (N_("🗓 My consultations"), consultations.MY_LIST),
+        (N_("🍲 Meals at home"), meals.MEALS),
+        (N_("⚙️ Settings"), reminders.SETTINGS),
     ],
     Role.SPECIALIST: [
-        (N_("📥 Requests"), pack("sp", "in")),
-        (N_("📆 Today"), pack("sp", "today")),
-        (N_("🗓 This week"), pack("sp", "week")),
-        (N_("🕒 My free time"), pack("sp", "free")),
+        (N_("📥 Requests"), consultations.INBOX),
+        (N_("📆 Today"), consultations.TODAY),
+        (N_("🗓 This week"), consultations.WEEK),
+        (N_("🕒 My free time"), consultations.FREE_TIME),
+        (N_("⚙️ Settings"), reminders.SETTINGS),
     ],
     Role.COORDINATOR: [
-        (N_("📊 Meal figures"), pack("mf", "show")),
-        (N_("🧾 Transport claims"), pack("cl", "list")),
+        (N_("📊 Meal figures"), meals.FIGURES),
+        (N_("🧾 Transport claims"), internship.CLAIMS),
     ],
     Role.CATERER: [
-        (N_("🚚 Today's deliveries"), pack("ct", "day")),
+        (N_("🚚 Today's deliveries"), meals.CATERER_TODAY),
     ],
 }
 
-# Everyone who gets session reminders can set them up (last entry of the role's menu).
-for _role in (Role.PUPIL, Role.GUARDIAN, Role.SPECIALIST):
-    MENU[_role].append((N_("⚙️ Settings"), pack("rs", "show")))
-
-COMMON: list[tuple[str, str]] = [
-    (N_("👤 My data"), pack("me", "show")),
-    (N_("🌐 Language"), pack("lang", "menu")),
+# What everyone has, linked or not.
+COMMON: list[tuple[str, Route]] = [
+    (N_("👤 My data"), accounts.ME),
+    (N_("🌐 Language"), accounts.LANGUAGE_MENU),
 ]
 
 
-def main_menu(texts: Texts, account: Account | None) -> list[list[Button]]:
+def main_menu(texts: Texts, actor: Actor | None) -> list[list[Button]]:
     """One button a row: the role's entries, then what everyone has."""
-    entries = list(MENU.get(account.role, [])) if account and account.role else []
-    if not account or not account.is_linked:
-        entries = []
-    return [[(texts(label), data)] for label, data in entries + COMMON]
+    entries = list(MENU.get(actor.role, [])) if actor and actor.role else []
+    return [[(texts(label), route.data())] for label, route in entries + COMMON]

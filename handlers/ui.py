@@ -1,29 +1,50 @@
-"""Small helpers every handler uses to answer: send or edit, keyboards, domain errors."""
+"""What every handler uses to answer: send or edit, keyboards, buttons, domain errors.
+
+A handler reads the update, calls one service function and renders the answer. The
+wrappers here do the rest the same way everywhere: a button's data is parsed by its
+:class:`~handlers.buttons.Route` (a forged one is refused), the press is answered, and a
+domain error becomes words in the user's language. Anything else is a bug and goes on to
+the application's one error handler.
+"""
 
 from __future__ import annotations
 
 import functools
-import logging
-from collections.abc import Callable, Coroutine, Sequence
-from datetime import datetime
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from datetime import date, datetime
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
+from telegram.ext import CallbackQueryHandler
 
 from bot.context import BotContext
-from bot.domain.callback import Callback, unpack
-from bot.domain.errors import DomainError, NotAllowed
+from bot.domain.errors import N_, DomainError, NotAllowed
+from bot.domain.models import Model
 from bot.i18n import Texts
-
-log = logging.getLogger(__name__)
+from handlers.buttons import BadPress, Route
 
 Button = tuple[str, str]  # (label, callback data)
 Rows = Sequence[Sequence[Button]]
 Handler = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
+ButtonHandler = Callable[..., Awaitable[None]]
 
 # Telegram refuses texts over 4096 characters; we cut ours well before that.
 MAX_TEXT = 4000
+
+MENU = Route("menu", "home")
+BACK_TO_MENU = N_("⬅️ Menu")
+
+
+class Reply(Model):
+    """Words and buttons, ready to send: what a renderer makes of a fact."""
+
+    text: str
+    rows: tuple[tuple[Button, ...], ...] = ()
+
+
+def menu_row(t: Texts) -> list[Button]:
+    return [(t(BACK_TO_MENU), MENU.data())]
 
 
 def keyboard(rows: Rows | None) -> InlineKeyboardMarkup | None:
@@ -32,6 +53,10 @@ def keyboard(rows: Rows | None) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
     )
+
+
+def clip(text: str) -> str:
+    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
 
 
 async def answer(
@@ -43,8 +68,7 @@ async def answer(
     edit: bool = False,
 ) -> Message | None:
     """Answer the sender: edit the pressed message when ``edit``, else send a new one."""
-    if len(text) > MAX_TEXT:
-        text = text[: MAX_TEXT - 1] + "…"
+    text = clip(text)
     markup = keyboard(rows)
     query = update.callback_query
     if edit and query is not None and query.message is not None:
@@ -62,65 +86,54 @@ async def answer(
 
 
 def describe_error(texts: Texts, error: DomainError) -> str:
-    """A domain error in the user's words, times shown in Riga time."""
+    """A domain error in the user's words, dates and times in their language and Riga."""
     values: dict[str, Any] = {}
-    for key, value in error.values().items():
-        values[key] = texts.datetime(value) if isinstance(value, datetime) else value
+    for key, value in error.values.items():
+        if isinstance(value, datetime):
+            values[key] = texts.datetime(value)
+        elif isinstance(value, date):
+            values[key] = texts.short_date(value)
+        else:
+            values[key] = value
     return texts(error.message, **values)
 
 
-def guarded(*, edit: bool = True) -> Callable[[Handler], Handler]:
-    """Answer the button press, and turn a domain error into words for the user.
+def guarded(handler: Handler) -> Handler:
+    """Answer the button press, and turn a domain error into words for the user."""
 
-    Anything else is a bug and goes on to the application's one error handler.
-    """
-
-    def decorate(handler: Handler) -> Handler:
-        @functools.wraps(handler)
-        async def wrapper(update: Update, context: BotContext) -> None:
-            query = update.callback_query
-            try:
-                await handler(update, context)
-            except DomainError as error:
-                text = describe_error(context.texts, error)
-                if query is not None:
-                    await query.answer(text[:190], show_alert=True)
-                    return
-                await answer(update, context, text)
-                return
+    @functools.wraps(handler)
+    async def wrapper(update: Update, context: BotContext) -> None:
+        query = update.callback_query
+        try:
+            await handler(update, context)
+        except DomainError as error:
+            text = describe_error(context.texts, error)
             if query is not None:
-                await query.answer(context.toast)
+                await query.answer(text[:190], show_alert=True)
+                return
+            await answer(update, context, text)
+            return
+        if query is not None:
+            await query.answer(context.toast)
 
-        return wrapper
-
-    return decorate
-
-
-# --- reading a button press: anything malformed is treated as forged -------------------
-
-
-def callback(update: Update) -> Callback:
-    """The pressed button's data; a malformed one is treated as forged."""
-    found = unpack(update.callback_query.data if update.callback_query else None)
-    if found is None:
-        raise NotAllowed()
-    return found
+    return wrapper
 
 
-def int_args(found: Callback, count: int) -> list[int]:
-    try:
-        return [found.int_arg(i) for i in range(count)]
-    except (ValueError, IndexError):
-        raise NotAllowed() from None
+def button(route: Route, handler: ButtonHandler) -> CallbackQueryHandler[BotContext, None]:
+    """The handler of one route: its data parsed (bounds checked), then ``handler``."""
+
+    async def pressed(update: Update, context: BotContext) -> None:
+        query = update.callback_query
+        try:
+            values = route.parse(query.data if query else None)
+        except BadPress:
+            raise NotAllowed() from None
+        await handler(update, context, *values)
+
+    pressed.__name__ = pressed.__qualname__ = getattr(handler, "__name__", "pressed")
+    return CallbackQueryHandler(guarded(pressed), pattern=route.pattern)
 
 
-def user_id(update: Update) -> int:
-    user = update.effective_user
-    if user is None:
-        raise NotAllowed()
-    return user.id
-
-
-def pressed_by(update: Update) -> tuple[Callback, int]:
-    """The pressed button's data and who pressed it."""
-    return callback(update), user_id(update)
+def is_editing(update: Update) -> bool:
+    """Whether the answer replaces the pressed message (else it is a new message)."""
+    return update.callback_query is not None

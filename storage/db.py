@@ -26,7 +26,7 @@ Connection = aiosqlite.Connection
 
 
 async def fetch_one(
-    conn: aiosqlite.Connection, sql: str, args: Iterable[Any] = ()
+    conn: aiosqlite.Connection, sql: str, args: Iterable[Any] | dict[str, Any] = ()
 ) -> aiosqlite.Row | None:
     """The first row of a query, in one trip to the connection's thread."""
     rows = await conn.execute_fetchall(sql, args)
@@ -36,10 +36,44 @@ async def fetch_one(
 
 
 async def fetch_all(
-    conn: aiosqlite.Connection, sql: str, args: Iterable[Any] = ()
+    conn: aiosqlite.Connection, sql: str, args: Iterable[Any] | dict[str, Any] = ()
 ) -> list[aiosqlite.Row]:
     """All rows of a query, in one trip to the connection's thread (not three)."""
     return list(await conn.execute_fetchall(sql, args))
+
+
+class Repo:
+    """A repository: plain SQL on one connection, pydantic models out."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+
+    async def one(
+        self, sql: str, args: Iterable[Any] | dict[str, Any] = ()
+    ) -> aiosqlite.Row | None:
+        return await fetch_one(self.conn, sql, args)
+
+    async def all(self, sql: str, args: Iterable[Any] | dict[str, Any] = ()) -> list[aiosqlite.Row]:
+        return await fetch_all(self.conn, sql, args)
+
+    async def run(self, sql: str, args: Iterable[Any] | dict[str, Any] = ()) -> int:
+        """Execute one statement; how many rows it changed."""
+        cursor = await self.conn.execute(sql, args)
+        return cursor.rowcount
+
+    async def insert(self, sql: str, args: Iterable[Any] | dict[str, Any] = ()) -> int:
+        """Execute an INSERT; the new row's id."""
+        cursor = await self.conn.execute(sql, args)
+        return int(cursor.lastrowid or 0)
+
+    async def run_many(self, sql: str, rows: Iterable[Iterable[Any]]) -> int:
+        cursor = await self.conn.executemany(sql, rows)
+        return max(cursor.rowcount, 0)
+
+
+def marks(count: int) -> str:
+    """``?,?,?`` for an IN list of ``count`` values."""
+    return ",".join("?" * count)
 
 
 def to_db_time(when: datetime) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -10,12 +10,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.app import BotApp, build_application, close_services, open_services
+from bot.app import BotApp, build_application, close_services, open_services, renderers
 from bot.clock import FakeClock
 from bot.config import Config, parse_config
+from bot.domain.reminders import Recipient, Reminder, ReminderKind
+from bot.i18n import Texts, Translator
 from bot.localchat import InProcessBotApi, LocalTelegram, TelegramUser
 from bot.localchat.driver import deliver_due
 from bot.runtime import Services
+from handlers.ui import Reply
 from tests.factories import World, make_world
 
 RIGA = ZoneInfo("Europe/Riga")
@@ -49,8 +52,40 @@ class BotHarness:
     services: Services
     world: World
 
+    @property
+    def translator(self) -> Translator:
+        translator = self.app.bot_data.translator
+        assert translator is not None
+        return translator
+
     def user(self, telegram_id: int, language: str | None = "lv") -> TelegramUser:
         return TelegramUser(telegram_id, f"User{telegram_id}", language)
+
+    def renderer(self, kind: str) -> Callable[[Reminder, Texts], Awaitable[Reply | None]]:
+        """What the dispatcher would send for a reminder of ``kind`` now, in ``texts``."""
+        loader = self.services.reminders.loader(ReminderKind(kind))
+        assert loader is not None, kind
+
+        async def render(reminder: Reminder, texts: Texts) -> Reply | None:
+            fact = await loader(reminder)
+            if fact is None:
+                return None
+            to = Recipient(chat_id=reminder.chat_id, role=reminder.role, language=texts.language)
+            return renderers().render(fact, to, texts)
+
+        return render
+
+    async def reminders(
+        self, kind: str | None = None, state: str | None = None, chat_id: int | None = None
+    ) -> list[Reminder]:
+        """The stored reminders (of one base kind, state or chat), oldest due first."""
+        async with self.services.uow.read() as tx:
+            found = await tx.reminders.of_chat(chat_id)
+        return [
+            r
+            for r in found
+            if (kind is None or r.kind == kind) and (state is None or r.state == state)
+        ]
 
 
 @pytest.fixture

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
+from bot.domain.actor import Actor
 from bot.domain.models import Role
+from bot.runtime import Services
+from bot.services.imports.importer import Importer, ImportReport
 from storage import Database, to_db_time
+from storage.uow import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -157,11 +162,11 @@ async def add_internship_plan(
 
 async def add_slot(db: Database, specialist_id: int, starts_at: datetime, minutes: int = 45) -> int:
     """A free slot of one specialist, as if published; returns its id."""
-    from storage import availability
+    from storage.consultations.slots import SlotsRepo
 
     async with db.write() as conn:
-        await availability.add_slot(
-            conn, specialist_id, starts_at, starts_at + timedelta(minutes=minutes)
+        await SlotsRepo(conn).add_slot(
+            specialist_id, starts_at, starts_at + timedelta(minutes=minutes)
         )
         async with conn.execute(
             "SELECT id FROM slots WHERE specialist_id = ? AND starts_at = ?",
@@ -173,10 +178,10 @@ async def add_slot(db: Database, specialist_id: int, starts_at: datetime, minute
 
 
 async def set_auto_confirm(db: Database, specialist_id: int, value: bool) -> None:
-    from storage import availability
+    from storage.consultations.slots import SlotsRepo
 
     async with db.write() as conn:
-        await availability.set_auto_confirm(conn, specialist_id, value)
+        await SlotsRepo(conn).set_auto_confirm(specialist_id, value)
 
 
 async def add_crisis_event(db: Database, pupil_id: int, at: datetime) -> None:
@@ -187,3 +192,18 @@ async def add_crisis_event(db: Database, pupil_id: int, at: datetime) -> None:
             " VALUES (?, 0, ?, 'self_harm', 'lv')",
             (to_db_time(at), pupil_id),
         )
+
+
+async def actor_of(services: Services, telegram_id: int) -> Actor:
+    """The Actor of an account, as the bot resolves it when an update arrives."""
+    return await services.accounts.resolve(telegram_id, None)
+
+
+def pack(*parts: object) -> str:
+    """Callback data as a client could send it, forged or not: the parts joined by ':'."""
+    return ":".join(str(part) for part in parts)
+
+
+async def import_csv(db: Database, path: Path) -> ImportReport:
+    """``pumpurs-bot import`` of one file, into ``db``."""
+    return await Importer(UnitOfWork(db)).import_file(path)

@@ -1,9 +1,14 @@
-"""Domain errors. Handlers turn each into words; anything else is a bug for the error handler."""
+"""Domain errors: a rule said no. Handlers turn each into words; anything else is a bug.
+
+Every error is one class with one English message id. The values the message needs are
+given as keywords when it is raised (``raise NoHoursLeft(minutes=20)``) and kept in
+:attr:`DomainError.values`; the handler formats dates and times in the reader's language
+and zone. No error builds text itself.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, ClassVar
+from typing import ClassVar
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext name for "translate later"
@@ -12,12 +17,13 @@ def N_(message: str) -> str:  # noqa: N802 - the gettext name for "translate lat
 
 
 class DomainError(Exception):
-    """A rule said no. ``message`` is what the user hears, with :meth:`values` filled in."""
+    """A rule said no. ``message`` is what the user hears, filled with ``values``."""
 
     message: ClassVar[str] = N_("Sorry, that cannot be done.")
 
-    def values(self) -> dict[str, Any]:
-        return {}
+    def __init__(self, **values: object) -> None:
+        super().__init__(self.message, values)
+        self.values: dict[str, object] = values
 
 
 class NotLinked(DomainError):
@@ -33,32 +39,18 @@ class NotAllowed(DomainError):
 
 
 class NotFound(DomainError):
-    """No such school or region (an administrator's command named a wrong id)."""
+    """No such school or region (an administrator's command named a wrong id): ``what``."""
 
     message = N_("Not found: {what}.")
 
-    def __init__(self, what: str) -> None:
-        super().__init__(what)
-        self.what = what
-
-    def values(self) -> dict[str, Any]:
-        return {"what": self.what}
-
 
 class CodeInvalid(DomainError):
-    """No such code, or it was already used."""
+    """No such code, or it was already used; ``attempts_left`` before the account waits."""
 
     message = N_(
         "This code is not valid or has already been used. Check it and try again; "
         "tries left: {attempts_left}."
     )
-
-    def __init__(self, attempts_left: int) -> None:
-        super().__init__(attempts_left)
-        self.attempts_left = attempts_left
-
-    def values(self) -> dict[str, Any]:
-        return {"attempts_left": self.attempts_left}
 
 
 class CodeExpired(DomainError):
@@ -68,16 +60,9 @@ class CodeExpired(DomainError):
 
 
 class LinkThrottled(DomainError):
-    """Too many wrong codes; the account waits until ``until``."""
+    """Too many wrong codes; the account waits ``until``."""
 
     message = N_("Too many wrong codes. Please try again after {until}.")
-
-    def __init__(self, until: datetime) -> None:
-        super().__init__(until)
-        self.until = until
-
-    def values(self) -> dict[str, Any]:
-        return {"until": self.until}
 
 
 class RoleConflict(DomainError):
@@ -89,11 +74,40 @@ class RoleConflict(DomainError):
     )
 
 
+class TextNeeded(DomainError):
+    message = N_("Please write a few words.")
+
+
+class TextTooLong(DomainError):
+    """A typed text over ``limit`` characters (``length`` is what was sent)."""
+
+    message = N_("That is too long: {length} characters. Please keep it to {limit} at most.")
+
+
+class TextExpected(DomainError):
+    message = N_("I am waiting for a text message here. Please type your answer.")
+
+
+class NothingAwaited(DomainError):
+    message = N_("That question has timed out. Please start again from the menu.")
+
+
 class ImportFailed(DomainError):
-    """A CSV file had bad rows; nothing was stored."""
+    """A CSV file had bad rows; nothing was stored. ``problems`` lists them, one a line."""
 
     message = N_("The file was not imported.")
 
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems[:5]))
-        self.problems = problems
+    @property
+    def problems(self) -> list[str]:
+        found = self.values.get("problems", [])
+        return [str(p) for p in found] if isinstance(found, list) else []
+
+
+def check_text(text: str, limit: int, *, required: bool) -> str:
+    """A typed text, trimmed; :class:`TextNeeded` or :class:`TextTooLong` if it is not."""
+    text = text.strip()
+    if required and not text:
+        raise TextNeeded()
+    if len(text) > limit:
+        raise TextTooLong(limit=limit, length=len(text))
+    return text

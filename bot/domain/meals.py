@@ -1,21 +1,19 @@
-"""Meals delivered home and internship support: models, input rules and domain errors."""
+"""Meals delivered home: subscriptions, deliveries, the family's answers, and their errors."""
 
 from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 from enum import StrEnum
-from typing import Any
 
 from bot.domain.eligibility import Reason
-from bot.domain.errors import N_, DomainError
+from bot.domain.errors import N_, DomainError, TextTooLong
 from bot.domain.models import Model
+from bot.domain.reminders import Fact
 
 ADDRESS_MIN = 5
 ADDRESS_MAX = 300
 NOTE_MAX = 200
-REASON_MAX = 300
 WEEKDAYS = "1234567"  # ISO: 1 = Monday
 
 
@@ -41,12 +39,6 @@ class FailReason(StrEnum):
     WRONG_ADDRESS = "wrong_address"
     NO_ACCESS = "no_access"
     OTHER = "other"
-
-
-class ClaimState(StrEnum):
-    SUBMITTED = "submitted"
-    APPROVED = "approved"
-    RETURNED = "returned"
 
 
 class Caterer(Model):
@@ -101,30 +93,6 @@ class MealDraft(Model):
     dietary_note: str = ""
 
 
-class TransportClaim(Model):
-    id: int
-    pupil_id: int
-    pupil_name: str = ""
-    school_id: str
-    first_day: date
-    last_day: date
-    amount_cents: int
-    ticket_file_id: str
-    state: ClaimState
-    reason: str
-    submitted_by: int
-
-
-class WeekFigures(Model):
-    school_id: str
-    week: str
-    eligible: int
-    confirmed: int
-    delivered: int
-    failed: int
-    not_received: int
-
-
 # --- input rules ----------------------------------------------------------------------
 
 _PHONE_SEPARATORS = re.compile(r"[\s\-()]")
@@ -148,7 +116,7 @@ def normalize_phone(text: str) -> str:
 def clean_address(text: str) -> str:
     address = " ".join(_CONTROL.sub(" ", text).split())
     if len(address) > ADDRESS_MAX:
-        raise TextTooLong(ADDRESS_MAX, len(address))
+        raise TextTooLong(limit=ADDRESS_MAX, length=len(address))
     if len(address) < ADDRESS_MIN:
         raise AddressTooShort()
     return address
@@ -157,35 +125,8 @@ def clean_address(text: str) -> str:
 def clean_note(text: str, limit: int = NOTE_MAX) -> str:
     note = " ".join(_CONTROL.sub(" ", text).split())
     if len(note) > limit:
-        raise TextTooLong(limit, len(note))
+        raise TextTooLong(limit=limit, length=len(note))
     return note
-
-
-def parse_amount_cents(text: str, max_cents: int) -> int:
-    """'12,50' or '12.50 €' as 1250 cents, within (0, max]."""
-    raw = text.replace("€", "").replace("EUR", "").replace(" ", "").replace(",", ".")
-    try:
-        value = Decimal(raw)
-    except InvalidOperation:
-        raise InvalidAmount(max_cents) from None
-    if not value.is_finite() or value != value.quantize(Decimal("0.01")):
-        raise InvalidAmount(max_cents)
-    cents = int(value * 100)
-    if cents <= 0 or cents > max_cents:
-        raise InvalidAmount(max_cents)
-    return cents
-
-
-def parse_day(text: str, year: int) -> date:
-    """'3.12', '03.12.2026' or '2026-12-03' as a date; ``ValueError`` otherwise."""
-    text = text.strip().rstrip(".")
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        return date.fromisoformat(text)
-    match = re.fullmatch(r"(\d{1,2})\.(\d{1,2})(?:\.(\d{4}))?", text)
-    if match is None:
-        raise ValueError(text)
-    day, month, full_year = match.groups()
-    return date(int(full_year or year), int(month), int(day))
 
 
 # --- domain errors --------------------------------------------------------------------
@@ -196,9 +137,10 @@ class NotEligible(DomainError):
 
     message = N_("Not eligible.")
 
-    def __init__(self, reasons: tuple[Reason, ...]) -> None:
-        super().__init__(reasons)
-        self.reasons = reasons
+    @property
+    def reasons(self) -> tuple[Reason, ...]:
+        found = self.values.get("reasons", ())
+        return tuple(found) if isinstance(found, tuple) else ()
 
 
 class InvalidPhone(DomainError):
@@ -208,27 +150,8 @@ class InvalidPhone(DomainError):
     )
 
 
-class TextTooLong(DomainError):
-    message = N_("That is too long: {length} characters. Please keep it under {limit}.")
-
-    def __init__(self, limit: int, length: int) -> None:
-        super().__init__(limit, length)
-        self.limit, self.length = limit, length
-
-    def values(self) -> dict[str, Any]:
-        return {"limit": self.limit, "length": self.length}
-
-
 class AddressTooShort(DomainError):
     message = N_("Please write the full address: street, house, flat and town.")
-
-
-class TextExpected(DomainError):
-    message = N_("I am waiting for a text message here. Please type your answer.")
-
-
-class PhotoExpected(DomainError):
-    message = N_("Please send a photo of the ticket.")
 
 
 class NoDaysChosen(DomainError):
@@ -250,27 +173,35 @@ class AlreadyMarked(DomainError):
     message = N_("This delivery was marked already.")
 
 
-class InvalidAmount(DomainError):
-    message = N_("Please write the amount in euro, for example 12.50 (at most {max}).")
-
-    def __init__(self, max_cents: int) -> None:
-        super().__init__(max_cents)
-        self.max_cents = max_cents
-
-    def values(self) -> dict[str, Any]:
-        return {"max": f"{self.max_cents / 100:.2f}"}
+class TooEarly(DomainError):
+    message = N_("This delivery is not due yet; it can be marked on its day.")
 
 
-class InvalidDates(DomainError):
-    message = N_(
-        "Please write the first and last day of the trips like 1.12-5.12, or one day like "
-        "3.12. The days must be in the plan's period and not in the future."
-    )
+# --- facts of the meals' reminders ----------------------------------------------------
 
 
-class ReasonNeeded(DomainError):
-    message = N_("Please write the reason in a few words.")
+class MealTomorrow(Fact):
+    """The evening before: tomorrow's meal, to the family."""
+
+    delivery: Delivery
 
 
-class ClaimDecided(DomainError):
-    message = N_("This claim was decided already.")
+class MealReceiptQuestion(Fact):
+    """On the day: did the meal come?"""
+
+    delivery: Delivery
+
+
+class CatererList(Fact):
+    """At cut-off: the caterer's deliveries of ``day``."""
+
+    caterer_id: int
+    day: date
+    deliveries: tuple[Delivery, ...]
+
+
+class MealNotReceived(Fact):
+    """A family said the meal did not come: to the school's coordinators."""
+
+    delivery: Delivery
+    caterer_name: str

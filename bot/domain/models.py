@@ -7,6 +7,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
+LANGUAGES = ("lv", "ru", "en")  # Latvian is the default; Russian and English are offered
+
 
 class Model(BaseModel):
     model_config = ConfigDict(frozen=True, from_attributes=True)
@@ -124,22 +126,6 @@ class PersonRef(Model):
     display_name: str
 
 
-class Account(Model):
-    telegram_id: int
-    language: str | None
-    telegram_language: str | None
-    active: bool
-    links: tuple[PersonRef, ...] = ()
-
-    @property
-    def role(self) -> Role | None:
-        return self.links[0].role if self.links else None
-
-    @property
-    def is_linked(self) -> bool:
-        return bool(self.links)
-
-
 class LinkCode(Model):
     """A stored one-time code (only its hash is kept, so the code itself is not here)."""
 
@@ -157,39 +143,3 @@ class AuditEntry(Model):
     action: str
     subject: str
     detail: str
-
-
-class ReminderState(StrEnum):
-    PENDING = "pending"
-    SENDING = "sending"
-    SENT = "sent"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-    EXPIRED = "expired"
-
-
-class Reminder(Model):
-    """One scheduled message. ``kind`` is ``base`` or ``base:variant`` (e.g. an offset)."""
-
-    id: int
-    chat_id: int
-    role: Role
-    kind: str
-    ref: str
-    due_at: datetime
-    event_at: datetime | None
-    not_after: datetime | None
-    payload: dict[str, object]
-    state: ReminderState
-    attempts: int
-
-    @property
-    def base_kind(self) -> str:
-        return self.kind.split(":", 1)[0]
-
-
-class OutgoingMessage(Model):
-    """A message a service wants sent, in words already: text and (label, data) buttons."""
-
-    text: str
-    buttons: tuple[tuple[tuple[str, str], ...], ...] = ()

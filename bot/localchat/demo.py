@@ -10,21 +10,9 @@ from bot.config import Config, parse_config
 from bot.domain.models import Role
 from bot.localchat.chat import run_chat
 from bot.localchat.driver import TelegramUser
-from bot.services.accounts import AccountService
-from bot.services.importer import import_file
-from storage import Database, people
+from bot.runtime import Services
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-IMPORT_ORDER = (
-    "schools",
-    "pupils",
-    "guardians",
-    "specialists",
-    "coordinators",
-    "plans",
-    "availability",
-    "caterers",
-)
 DEMO_SCHOOL = "RIGA-01"
 
 # Telegram ids of the demo's people; "new" has no link and gets the greeting.
@@ -44,26 +32,29 @@ def demo_config(folder: Path) -> Config:
 
 async def prepare_demo(config: Config, examples: Path = EXAMPLES) -> str:
     """Import the examples and link the demo users; return a spare pupil code to try."""
-    clock = SystemClock()
-    async with Database(config.database.path) as db:
-        for kind in IMPORT_ORDER:
-            path = examples / f"{kind}.csv"
-            if path.exists():
-                await import_file(db, path)
-        accounts = AccountService(db, clock, config.linking)
-        if await people.get_school(db.reader, DEMO_SCHOOL) is None:
-            raise SystemExit(f"the examples have no school {DEMO_SCHOOL}")
+    services = Services.create(config, SystemClock())
+    await services.open()
+    try:
+        found = await asyncio.to_thread(lambda: sorted(examples.glob("*.csv")))
+        files = await services.importer.ordered(found)
+        for path in files:
+            await services.importer.import_file(path)
+        async with services.uow.read() as tx:
+            if await tx.people.school(DEMO_SCHOOL) is None:
+                raise SystemExit(f"the examples have no school {DEMO_SCHOOL}")
         spare = ""
         roles = (Role.PUPIL, Role.GUARDIAN, Role.SPECIALIST, Role.COORDINATOR, Role.CATERER)
         for role in roles:
             user = DEMO_USERS[role.value]
-            codes = await accounts.issue_codes(DEMO_SCHOOL, [role])
-            account = await accounts.touch(user.id, user.language_code)
-            if not account.is_linked and codes:
-                await accounts.link(user.id, codes[0].code)
+            codes = await services.linking.issue_codes(DEMO_SCHOOL, [role])
+            actor = await services.accounts.resolve(user.id, user.language_code)
+            if not actor.is_linked and codes:
+                await services.linking.link(actor, codes[0].code)
             if role == Role.PUPIL and len(codes) > 1:
                 spare = f"{codes[1].code} ({codes[1].display_name})"
         return spare
+    finally:
+        await services.close()
 
 
 def run_demo(folder: Path) -> int:

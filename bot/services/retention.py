@@ -7,22 +7,21 @@ from datetime import timedelta
 
 from bot.clock import Clock
 from bot.config import PrivacyConfig
-from storage import Database
-from storage.retention import erase_free_text
+from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
 
 class RetentionService:
-    def __init__(self, db: Database, clock: Clock, config: PrivacyConfig) -> None:
-        self.db = db
+    def __init__(self, uow: UnitOfWork, clock: Clock, config: PrivacyConfig) -> None:
+        self.uow = uow
         self.clock = clock
         self.keep = timedelta(days=config.free_text_retention_days)
 
     async def erase_old_free_text(self) -> int:
         """Blank notes and reasons older than the retention period; run nightly."""
-        async with self.db.write() as conn:
-            changed = await erase_free_text(conn, self.clock.now() - self.keep)
+        async with self.uow.write() as tx:
+            changed = await tx.retention.erase_free_text(self.clock.now() - self.keep)
         if changed:
             log.info("erased old free text from %d records", changed)
         return changed

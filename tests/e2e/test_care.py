@@ -13,7 +13,7 @@ import pytest
 from bot.app import build_application, close_services, open_services
 from bot.clock import FakeClock
 from bot.config import parse_config
-from bot.domain.models import Reminder, ReminderState, Role
+from bot.domain.models import Role
 from bot.localchat import InProcessBotApi, LocalTelegram
 from storage.db import from_db_time
 from tests.conftest import BotHarness
@@ -55,7 +55,7 @@ async def _link_staff(harness: BotHarness) -> None:
 
 
 def _say(harness: BotHarness, language: str, text: str) -> str:
-    return harness.services.texts.for_language(language)(text)
+    return harness.translator.for_language(language)(text)
 
 
 @pytest.mark.parametrize("language", ["lv", "ru", "en"])
@@ -112,30 +112,17 @@ async def test_the_alert_names_the_pupil_in_the_specialists_language(
     await link(harness.services.db, PUPIL, Role.PUPIL, harness.world.pupil_id)
     await harness.tg.send(harness.user(PUPIL), CRISIS["lv"])
 
-    row = (await _alerts(harness))[0]
-    reminder = Reminder(
-        id=row["id"],
-        chat_id=row["chat_id"],
-        role=Role(row["role"]),
-        kind=row["kind"],
-        ref=row["ref"],
-        due_at=from_db_time(row["due_at"]),
-        event_at=None,
-        not_after=None,
-        payload=json.loads(row["payload"]),
-        state=ReminderState(row["state"]),
-        attempts=row["attempts"],
-    )
-    render = harness.services.reminders.renderer("crisis_alert")
+    reminder = (await harness.reminders("crisis_alert"))[0]
+    render = harness.renderer("crisis_alert")
     assert render is not None
     for language in ("lv", "ru", "en"):
-        message = await render(reminder, harness.services.texts.for_language(language))
+        message = await render(reminder, harness.translator.for_language(language))
         assert message is not None
         assert "Anna Ozola" in message.text
         assert "Rīgas 1. vidusskola" in message.text
         assert _say(harness, language, "suicide") in message.text
         assert "pašnāvību" not in message.text
-    english = await render(reminder, harness.services.texts.for_language("en"))
+    english = await render(reminder, harness.translator.for_language("en"))
     assert english is not None
     assert "get in touch" in english.text
     # The alert is disclosed to the specialist: audited.
@@ -216,11 +203,14 @@ async def test_a_parents_words_are_about_each_child_and_alert_once(
         {"pupil_id": harness.world.pupil_id, "category": "violence"},
         {"pupil_id": harness.world.second_pupil_id, "category": "violence"},
     ]
-    alerts = await _alerts(harness)
+    alerts = await harness.reminders("crisis_alert")
     assert len(alerts) == 1
-    payload = json.loads(alerts[0]["payload"])
-    assert payload["writer_name"] == "Inese Ozola"
-    assert sorted(payload["pupils"]) == ["Anna Ozola", "Līga Ozola"]
+    # Names are read when the alert is sent, never stored with it.
+    assert "Ozola" not in json.dumps((await _alerts(harness))[0]["payload"])
+    render = harness.renderer("crisis_alert")
+    alert = await render(alerts[0], harness.translator.for_language("en"))
+    assert alert is not None and "Inese Ozola" in alert.text
+    assert "Anna Ozola" in alert.text and "Līga Ozola" in alert.text
 
 
 async def test_staff_get_no_crisis_answer(harness: BotHarness) -> None:

@@ -8,9 +8,10 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar
 
 from bot.domain.models import Role
+from bot.domain.reminders import Reminder
 from bot.localchat import Outgoing, TelegramUser
 from tests.conftest import BotHarness
-from tests.factories import add_crisis_event, add_slot, link, set_auto_confirm
+from tests.factories import actor_of, add_crisis_event, add_slot, link, set_auto_confirm
 
 RIGA = ZoneInfo("Europe/Riga")
 PUPIL, GUARDIAN, TEACHER, PSYCHOLOGIST, STRANGER = 101, 102, 103, 104, 109
@@ -93,12 +94,16 @@ async def test_pupil_moves_then_cancels_and_the_specialist_hears_both(
     booking_id = await book_maths(harness, pupil)
     await harness.tg.press(pupil, f"mc:mv:{booking_id}:0")
     await harness.tg.press(pupil, f"mc:mt:{booking_id}:{later}")
-    booking = await harness.services.booking.booking(PUPIL, booking_id)
+    booking = await harness.services.booking.booking(
+        await actor_of(harness.services, PUPIL), booking_id
+    )
     assert booking.slot_id == later
     assert "4" in harness.api.last_bot_message(TEACHER).text
     await harness.tg.press(pupil, f"mc:cx:{booking_id}")
     await harness.tg.press(pupil, f"mc:cxok:{booking_id}")
-    booking = await harness.services.booking.booking(PUPIL, booking_id)
+    booking = await harness.services.booking.booking(
+        await actor_of(harness.services, PUPIL), booking_id
+    )
     assert booking.state.value == "cancelled"
     # The stale cancel button: a clear answer and the booking as it stands.
     sent = await harness.tg.press(pupil, f"mc:cxok:{booking_id}")
@@ -117,7 +122,9 @@ async def test_specialist_declines_with_a_reason_the_pupil_reads(harness: BotHar
     await harness.tg.press(teacher, f"sp:dec:{booking_id}")
     await harness.tg.send(teacher, "Esmu slima tajā dienā")
     assert "Esmu slima tajā dienā" in harness.api.last_bot_message(PUPIL).text
-    booking = await harness.services.booking.booking(PUPIL, booking_id)
+    booking = await harness.services.booking.booking(
+        await actor_of(harness.services, PUPIL), booking_id
+    )
     assert booking.state.value == "declined"
 
 
@@ -136,7 +143,9 @@ async def test_specialist_proposes_another_time_and_the_pupil_accepts(
     offer = harness.api.last_bot_message(PUPIL)
     assert f"mc:pa:{booking_id}" in [d for row in offer.buttons for _, d in row]
     await harness.tg.press(pupil, f"mc:pa:{booking_id}")
-    booking = await harness.services.booking.booking(PUPIL, booking_id)
+    booking = await harness.services.booking.booking(
+        await actor_of(harness.services, PUPIL), booking_id
+    )
     assert booking.state.value == "confirmed" and booking.slot_id == other
     assert "meet.jit.si" in harness.api.last_bot_message(PUPIL).text
 
@@ -162,45 +171,26 @@ async def test_the_evidence_question_is_asked_and_the_answer_stored(
     pupil = harness.user(PUPIL)
     booking_id = await book_maths(harness, pupil)
     reminder = await _pending_reminder(harness, PUPIL, "evidence")
-    render = harness.services.reminders.renderer("evidence")
+    render = harness.renderer("evidence")
     assert render is not None
-    texts = harness.services.texts.for_language("lv")
+    texts = harness.translator.for_language("lv")
     harness.services.clock.set(riga(3, 14, 45))  # type: ignore[attr-defined]
     message = await render(reminder, texts)
     assert message is not None
-    data = [d for row in message.buttons for _, d in row]
+    data = [d for row in message.rows for _, d in row]
     assert data == [f"ev:yes:{booking_id}", f"ev:no:{booking_id}"]
     await harness.tg.send(pupil, "/start")
     await harness.tg.press(pupil, f"ev:yes:{booking_id}")
-    booking = await harness.services.booking.booking(PUPIL, booking_id)
+    booking = await harness.services.booking.booking(
+        await actor_of(harness.services, PUPIL), booking_id
+    )
     assert booking.evidence == "yes" and booking.evidence_at == riga(3, 14, 45)
     assert await render(reminder, texts) is None  # answered: nothing more to ask
 
 
-async def _pending_reminder(harness: BotHarness, chat_id: int, kind: str) -> object:
-    from storage.db import from_db_time
-
-    async with harness.services.db.reader.execute(
-        "SELECT * FROM reminders WHERE chat_id = ? AND kind = ?", (chat_id, kind)
-    ) as cursor:
-        row = await cursor.fetchone()
-    import json
-
-    from bot.domain.models import Reminder
-
-    return Reminder(
-        id=row["id"],
-        chat_id=row["chat_id"],
-        role=Role(row["role"]),
-        kind=row["kind"],
-        ref=row["ref"],
-        due_at=from_db_time(row["due_at"]),
-        event_at=None,
-        not_after=None,
-        payload=json.loads(row["payload"]),
-        state=row["state"],
-        attempts=row["attempts"],
-    )
+async def _pending_reminder(harness: BotHarness, chat_id: int, kind: str) -> Reminder:
+    (found,) = await harness.reminders(kind, chat_id=chat_id)
+    return found
 
 
 async def test_a_parent_books_for_a_child_and_both_hear(harness: BotHarness) -> None:
@@ -212,7 +202,9 @@ async def test_a_parent_books_for_a_child_and_both_hear(harness: BotHarness) -> 
     names = [label for label, _ in buttons(harness, GUARDIAN)]
     assert "Anna Ozola" in names and "Līga Ozola" in names
     booking_id = await book_maths(harness, guardian)
-    booking = await harness.services.booking.booking(GUARDIAN, booking_id)
+    booking = await harness.services.booking.booking(
+        await actor_of(harness.services, GUARDIAN), booking_id
+    )
     assert booking.booked_by == GUARDIAN and booking.pupil_id == harness.world.pupil_id
     assert "meet.jit.si" in harness.api.last_bot_message(PUPIL).text
 
@@ -230,7 +222,9 @@ async def test_a_specialists_day_and_marking_the_session_held(harness: BotHarnes
     assert any(item.alert for item in sent)  # not started yet
     harness.services.clock.set(riga(3, 15))  # type: ignore[attr-defined]
     await harness.tg.press(teacher, f"sp:held:{booking_id}")
-    booking = await harness.services.booking.booking(PUPIL, booking_id)
+    booking = await harness.services.booking.booking(
+        await actor_of(harness.services, PUPIL), booking_id
+    )
     assert booking.state.value == "held"
 
 
@@ -241,7 +235,9 @@ async def test_a_forged_button_shows_nothing_private_and_changes_nothing(
     await link(harness.services.db, STRANGER, Role.PUPIL, harness.world.other_school_pupil_id)
     await add_slot(harness.services.db, harness.world.teacher_id, riga(3, 14))
     booking_id = await book_maths(harness, harness.user(PUPIL), note="Privāta piezīme")
-    link_text = (await harness.services.booking.booking(PUPIL, booking_id)).call_link
+    link_text = (
+        await harness.services.booking.booking(await actor_of(harness.services, PUPIL), booking_id)
+    ).call_link
     stranger = harness.user(STRANGER)
     await harness.tg.send(stranger, "/start")
     for data in (
@@ -258,7 +254,9 @@ async def test_a_forged_button_shows_nothing_private_and_changes_nothing(
             assert link_text not in item.text and "Privāta" not in item.text
             assert "Anna" not in item.text
         assert any(item.alert for item in sent)
-    booking = await harness.services.booking.booking(PUPIL, booking_id)
+    booking = await harness.services.booking.booking(
+        await actor_of(harness.services, PUPIL), booking_id
+    )
     assert booking.state.value == "confirmed" and booking.evidence is None
 
 
@@ -302,12 +300,25 @@ async def test_urgent_emotional_support_requests_come_first(harness: BotHarness)
             " 'emotional_support', '', 2 FROM plans WHERE external_id = 'IAP-2'"
         )
     await link(harness.services.db, 105, Role.PUPIL, world.second_pupil_id)
-    support = [o for o in await harness.services.booking.offers(105, world.second_pupil_id)]
-    await harness.services.booking.book(105, world.second_pupil_id, support[0].measure_id, early)
-    anna = [
-        o for o in await harness.services.booking.offers(PUPIL, world.pupil_id) if not o.subject
+    support = [
+        o
+        for o in await harness.services.booking.offers(
+            await actor_of(harness.services, 105), world.second_pupil_id
+        )
     ]
-    await harness.services.booking.book(PUPIL, world.pupil_id, anna[0].measure_id, late)
+    await harness.services.booking.book(
+        await actor_of(harness.services, 105), world.second_pupil_id, support[0].measure_id, early
+    )
+    anna = [
+        o
+        for o in await harness.services.booking.offers(
+            await actor_of(harness.services, PUPIL), world.pupil_id
+        )
+        if not o.subject
+    ]
+    await harness.services.booking.book(
+        await actor_of(harness.services, PUPIL), world.pupil_id, anna[0].measure_id, late
+    )
     await add_crisis_event(harness.services.db, world.pupil_id, riga(1, 8))
     await harness.tg.send(harness.user(PSYCHOLOGIST), "/start")
     await harness.tg.press(harness.user(PSYCHOLOGIST), "sp:in")

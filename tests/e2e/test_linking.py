@@ -7,10 +7,11 @@ from datetime import timedelta
 from bot.clock import FakeClock
 from bot.domain.models import Role
 from tests.conftest import BotHarness
+from tests.factories import actor_of
 
 
 async def issue(harness: BotHarness, role: Role, school: str = "S1") -> dict[str, str]:
-    codes = await harness.services.accounts.issue_codes(school, [role])
+    codes = await harness.services.linking.issue_codes(school, [role])
     return {c.display_name: c.code for c in codes}
 
 
@@ -27,7 +28,7 @@ async def test_a_typed_code_links_whatever_its_case_and_dashes(harness: BotHarne
     typed = f"{code[:4].lower()}-{code[4:].lower()}"
     sent = await harness.tg.send(harness.user(11), typed)
     assert "Anna Ozola" in sent[0].text
-    account = await harness.services.accounts.touch(11, "lv")
+    account = await harness.services.accounts.resolve(11, "lv")
     assert account.role == Role.PUPIL
 
 
@@ -36,7 +37,7 @@ async def test_a_used_code_cannot_link_a_second_account(harness: BotHarness) -> 
     await harness.tg.send(harness.user(12), f"/start {code}")
     sent = await harness.tg.send(harness.user(13), f"/start {code}")
     assert "nav derīgs vai jau ir izmantots" in sent[0].text
-    account = await harness.services.accounts.touch(13, "lv")
+    account = await harness.services.accounts.resolve(13, "lv")
     assert not account.is_linked
 
 
@@ -50,7 +51,7 @@ async def test_an_expired_code_is_refused(harness: BotHarness, clock: FakeClock)
     clock.advance(timedelta(days=15))
     sent = await harness.tg.send(harness.user(15), f"/start {code}")
     assert "beidzies derīguma termiņš" in sent[0].text
-    assert not (await harness.services.accounts.touch(15, "lv")).is_linked
+    assert not (await harness.services.accounts.resolve(15, "lv")).is_linked
 
 
 async def test_five_wrong_codes_make_the_account_wait(
@@ -87,7 +88,7 @@ async def test_a_parent_links_several_children(harness: BotHarness) -> None:
     await harness.tg.send(user, f"/start {first}")
     sent = await harness.tg.send(user, f"/start {second}")
     assert "vecāks vai aizbildnis" in sent[0].text
-    data = await harness.services.accounts.describe(17)
+    data = await harness.services.accounts.describe(await actor_of(harness.services, 17))
     assert set(data.children) == {"Anna Ozola", "Līga Ozola", "Jānis Bērziņš"}
 
 

@@ -8,13 +8,11 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.domain.callback import pack
 from bot.domain.errors import ImportFailed
 from bot.domain.models import Role
-from bot.services.meals_import import import_caterers_csv
 from tests.conftest import RIGA, BotHarness
 from tests.e2e.test_meals import PARENT, confirm_delivery, count, reminders, seen_by, setup
-from tests.factories import add_internship_plan, link
+from tests.factories import add_internship_plan, link, pack
 
 COOK = 601
 OTHER_COOK = 602
@@ -37,12 +35,12 @@ async def test_caterer_gets_the_list_at_cutoff_with_a_csv(harness: BotHarness) -
     (due, *_) = await reminders(harness, "caterer_list")
     assert due.chat_id == COOK
     assert due.due_at == datetime(2026, 12, 1, 14, 0, tzinfo=RIGA)
-    renderer = harness.services.reminders.renderer("caterer_list")
+    renderer = harness.renderer("caterer_list")
     assert renderer is not None
-    message = await renderer(due, harness.services.texts.for_language("en"))
+    message = await renderer(due, harness.translator.for_language("en"))
     assert message is not None
     assert "1 meal to deliver" in message.text and "+37126123456" in message.text
-    csv_data = message.buttons[0][0][1]
+    csv_data = message.rows[0][0][1]
     sent = await harness.tg.press(harness.user(COOK, "en"), csv_data)
     document = next(o for o in sent if o.method == "sendDocument")
     assert document.document is not None
@@ -89,20 +87,20 @@ async def test_a_delivery_cannot_be_marked_before_its_day(harness: BotHarness) -
 
 async def test_family_is_told_the_evening_before_and_confirms_receipt(harness: BotHarness) -> None:
     await delivering(harness)
-    t = harness.services.texts.for_language("en")
+    t = harness.translator.for_language("en")
     (tomorrow, *_) = await reminders(harness, "meal_tomorrow")
     assert tomorrow.due_at == datetime(2026, 12, 1, 18, 0, tzinfo=RIGA)
-    render = harness.services.reminders.renderer("meal_tomorrow")
+    render = harness.renderer("meal_tomorrow")
     assert render is not None
     notice = await render(tomorrow, t)
     assert notice is not None and "Tomorrow" in notice.text and "Brīvības" in notice.text
     (question, *_) = await reminders(harness, "meal_confirm")
-    ask = harness.services.reminders.renderer("meal_confirm")
+    ask = harness.renderer("meal_confirm")
     assert ask is not None
     message = await ask(question, t)
     assert message is not None and "Did Anna Ozola get the meal" in message.text
     harness.services.clock.set(datetime(2026, 12, 2, 15, 0, tzinfo=RIGA))
-    sent = await harness.tg.press(harness.user(PARENT, "en"), message.buttons[0][0][1])
+    sent = await harness.tg.press(harness.user(PARENT, "en"), message.rows[0][0][1])
     assert "received" in seen_by(sent, PARENT)[-1].text
     assert await ask(question, t) is None  # asked once only
     assert await reminders(harness, "meal_not_received") == []
@@ -118,11 +116,11 @@ async def test_not_received_alerts_the_school_coordinator(harness: BotHarness) -
     assert "was not received" in told.text
     (alert,) = await reminders(harness, "meal_not_received", "sent")
     assert alert.chat_id == COORDINATOR
-    render = harness.services.reminders.renderer("meal_not_received")
+    render = harness.renderer("meal_not_received")
     assert render is not None
-    message = await render(alert, harness.services.texts.for_language("en"))
+    message = await render(alert, harness.translator.for_language("en"))
     assert message is not None and "was not received" in message.text
-    figures = await harness.services.meal_report.week_figures("S1", "2026-W49")
+    figures = await harness.services.meal_figures.week_figures("S1", "2026-W49")
     assert figures[0].model_dump() == {
         "school_id": "S1",
         "week": "2026-W49",
@@ -182,9 +180,9 @@ async def test_student_claims_transport_and_coordinator_approves(harness: BotHar
     assert "was approved" in told.text
     assert "No transport claims are waiting" in listing.text
     (decided,) = await reminders(harness, "claim_decided", "sent")
-    render = harness.services.reminders.renderer("claim_decided")
+    render = harness.renderer("claim_decided")
     assert render is not None
-    message = await render(decided, harness.services.texts.for_language("en"))
+    message = await render(decided, harness.translator.for_language("en"))
     assert message is not None and "was approved" in message.text
 
 
@@ -207,9 +205,9 @@ async def test_coordinator_returns_a_claim_with_a_reason(harness: BotHarness) ->
     sent = await harness.tg.send(coordinator, "The ticket is not readable")
     assert "returned" in seen_by(sent, COORDINATOR)[-1].text
     (decided,) = await reminders(harness, "claim_decided", "sent")
-    render = harness.services.reminders.renderer("claim_decided")
+    render = harness.renderer("claim_decided")
     assert render is not None
-    message = await render(decided, harness.services.texts.for_language("en"))
+    message = await render(decided, harness.translator.for_language("en"))
     assert message is not None and "The ticket is not readable" in message.text
     # The school S1 coordinator of the world cannot decide S2's claims.
     await link(db, COORDINATOR + 1, Role.COORDINATOR, harness.world.coordinator_id)
@@ -242,7 +240,7 @@ async def test_caterers_csv_imports_and_a_bad_file_stores_nothing(
         "C1,SIA Virtuve,S1,mon;wed;fri,13:30,11:00\n",
         encoding="utf-8",
     )
-    report = await import_caterers_csv(harness.services.db, good)
+    report = await harness.services.importer.import_file(good)
     assert report.rows == 1
     bad = tmp_path / "bad.csv"
     bad.write_text(
@@ -251,7 +249,7 @@ async def test_caterers_csv_imports_and_a_bad_file_stores_nothing(
         encoding="utf-8",
     )
     with pytest.raises(ImportFailed) as failed:
-        await import_caterers_csv(harness.services.db, bad)
+        await harness.services.importer.import_file(bad)
     assert "line 2" in failed.value.problems[0]
     assert await count(harness, "caterers") == 1
 
@@ -267,5 +265,5 @@ def test_report_meals_writes_a_csv(tmp_path: Path) -> None:
 
 async def test_the_evening_meal_reminder_is_one_parents_can_turn_off(harness: BotHarness) -> None:
     kinds = harness.services.reminders.optional_kinds(Role.GUARDIAN)
-    assert "meal_tomorrow" in {kind.base_kind for kind in kinds}
-    assert harness.services.reminders.renderer("meal_tomorrow") is not None
+    assert "meal_tomorrow" in kinds
+    assert harness.renderer("meal_tomorrow") is not None

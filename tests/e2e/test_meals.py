@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
-from bot.domain.callback import pack
-from bot.domain.models import Reminder, Role
+from bot.domain.models import Role
+from bot.domain.questions import MealAnswer
+from bot.domain.reminders import Reminder
 from bot.localchat.transport import Outgoing
 from tests.conftest import BotHarness
-from tests.factories import add_caterer, link
+from tests.factories import actor_of, add_caterer, link, pack
 
 PARENT = 501
 STRANGER = 502
@@ -16,11 +15,7 @@ LONG_ADDRESS = "Brīvības iela 1, Rīga " * 230  # over 5,000 characters
 
 
 async def reminders(h: BotHarness, kind: str, state: str = "pending") -> list[Reminder]:
-    async with h.services.db.reader.execute(
-        "SELECT * FROM reminders WHERE kind = ? AND state = ? ORDER BY id", (kind, state)
-    ) as cursor:
-        rows = await cursor.fetchall()
-    return [Reminder.model_validate({**dict(r), "payload": json.loads(r["payload"])}) for r in rows]
+    return sorted(await h.reminders(kind, state), key=lambda r: r.id)
 
 
 def seen_by(sent: list[Outgoing], chat_id: int) -> list[Outgoing]:
@@ -68,7 +63,9 @@ async def test_parent_sees_which_child_may_get_meals_and_why_not(harness: BotHar
 async def test_parent_confirms_address_phone_days_and_consent(harness: BotHarness) -> None:
     await setup(harness)
     await confirm_delivery(harness)
-    sub = await harness.services.meals.child(PARENT, harness.world.pupil_id)
+    sub = await harness.services.meals.child(
+        await actor_of(harness.services, PARENT), harness.world.pupil_id
+    )
     assert sub.subscription is not None
     assert sub.subscription.phone == "+37126123456"
     assert sub.subscription.days == "12345"
@@ -94,7 +91,9 @@ async def test_days_can_be_chosen_and_none_is_refused(harness: BotHarness) -> No
     await harness.tg.press_label(user, "Done")
     await harness.tg.send(user, "Bez laktozes")
     await harness.tg.press_label(user, "I agree")
-    child = await harness.services.meals.child(PARENT, harness.world.pupil_id)
+    child = await harness.services.meals.child(
+        await actor_of(harness.services, PARENT), harness.world.pupil_id
+    )
     assert child.subscription is not None
     assert (child.subscription.days, child.subscription.dietary_note) == ("3", "Bez laktozes")
 
@@ -112,8 +111,8 @@ async def test_bad_input_gets_a_clear_answer_and_stores_nothing(harness: BotHarn
     assert "not a Latvian phone number" in sent[-1].text
     sent = await harness.tg.send(user, "12345678")
     assert "not a Latvian phone number" in sent[-1].text
-    value = await harness.services.meal_input.meals.current_input(PARENT)
-    assert value is not None and value["step"] == "phone" and value["phone"] == ""
+    asked = harness.services.questions.peek_as(PARENT, MealAnswer)
+    assert asked is not None and asked.draft.step == "phone" and asked.draft.phone == ""
     assert await count(harness, "meal_subscriptions") == 0
 
 
@@ -156,7 +155,7 @@ async def test_change_pause_resume_and_stop(harness: BotHarness) -> None:
     await harness.tg.press_label(user, "Done")
     await harness.tg.press_label(user, "No note")
     await harness.tg.press_label(user, "I agree")
-    child = await harness.services.meals.child(PARENT, pid)
+    child = await harness.services.meals.child(await actor_of(harness.services, PARENT), pid)
     assert child.subscription is not None and child.subscription.phone == "+37161234567"
     assert child.subscription.address.startswith("Brīvības iela 10-5")
     assert await count(harness, "meal_deliveries") == 5

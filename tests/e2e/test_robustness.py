@@ -43,7 +43,7 @@ async def test_a_user_who_blocked_the_bot_is_marked_inactive_without_a_crash(
     # Writing again means they unblocked us.
     harness.api.blocked.discard(53)
     sent = await harness.tg.send(harness.user(53), "/start")
-    assert sent and (await harness.services.accounts.touch(53, "lv")).active
+    assert sent and (await harness.services.accounts.resolve(53, "lv")).active
 
 
 async def test_a_network_error_is_logged_and_the_user_is_told(

@@ -12,23 +12,22 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.config import Config, parse_config
-from bot.domain.booking import (
+from bot.domain.consultations import (
     BookingChanged,
     BookingState,
     NoHoursLeft,
     NotInPlan,
     SlotTaken,
-    TextTooLong,
     TooFarAhead,
     TooLateToChange,
     TooManyOpen,
     TooSoon,
 )
-from bot.domain.errors import NotAllowed
+from bot.domain.errors import NotAllowed, TextTooLong
 from bot.domain.models import Role
 from bot.runtime import Services
-from storage import accounts
-from tests.factories import World, add_slot, link, make_world
+from storage.audit import AuditRepo
+from tests.factories import World, actor_of, add_slot, link, make_world
 
 RIGA = ZoneInfo("Europe/Riga")
 PUPIL, SISTER, GUARDIAN, TEACHER, STRANGER = 101, 105, 102, 103, 109
@@ -52,7 +51,7 @@ async def env(config: Config, clock: FakeClock) -> AsyncIterator[tuple[Services,
 
 
 async def maths(services: Services, telegram_id: int, pupil_id: int) -> int:
-    offers = await services.booking.offers(telegram_id, pupil_id)
+    offers = await services.booking.offers(await actor_of(services, telegram_id), pupil_id)
     return next(o.measure_id for o in offers if o.subject == "Matemātika")
 
 
@@ -77,8 +76,8 @@ async def test_two_pupils_pressing_at_once_give_exactly_one_booking(
     anna = await maths(services, PUPIL, world.pupil_id)
     liga = await maths(services, SISTER, world.second_pupil_id)
     results = await asyncio.gather(
-        services.booking.book(PUPIL, world.pupil_id, anna, slot),
-        services.booking.book(SISTER, world.second_pupil_id, liga, slot),
+        services.booking.book(await actor_of(services, PUPIL), world.pupil_id, anna, slot),
+        services.booking.book(await actor_of(services, SISTER), world.second_pupil_id, liga, slot),
         return_exceptions=True,
     )
     taken = [r for r in results if isinstance(r, SlotTaken)]
@@ -97,8 +96,8 @@ async def test_a_double_press_gives_the_same_booking_once(
     slot = await add_slot(services.db, world.teacher_id, riga(3, 14))
     measure = await maths(services, PUPIL, world.pupil_id)
     first, second = await asyncio.gather(
-        services.booking.book(PUPIL, world.pupil_id, measure, slot),
-        services.booking.book(PUPIL, world.pupil_id, measure, slot),
+        services.booking.book(await actor_of(services, PUPIL), world.pupil_id, measure, slot),
+        services.booking.book(await actor_of(services, PUPIL), world.pupil_id, measure, slot),
     )
     assert first.booking.id == second.booking.id
     assert {first.event, second.event} == {"confirmed", "already"}
@@ -111,7 +110,7 @@ async def test_rejects_a_slot_inside_the_minimum_notice(
     slot = await add_slot(services.db, world.teacher_id, riga(1, 15))  # 6 hours ahead
     measure = await maths(services, PUPIL, world.pupil_id)
     with pytest.raises(TooSoon):
-        await services.booking.book(PUPIL, world.pupil_id, measure, slot)
+        await services.booking.book(await actor_of(services, PUPIL), world.pupil_id, measure, slot)
 
 
 async def test_rejects_a_slot_beyond_the_horizon(
@@ -121,7 +120,7 @@ async def test_rejects_a_slot_beyond_the_horizon(
     slot = await add_slot(services.db, world.teacher_id, riga(30, 14))  # 29 days ahead
     measure = await maths(services, PUPIL, world.pupil_id)
     with pytest.raises(TooFarAhead):
-        await services.booking.book(PUPIL, world.pupil_id, measure, slot)
+        await services.booking.book(await actor_of(services, PUPIL), world.pupil_id, measure, slot)
 
 
 async def test_never_books_more_hours_than_granted(
@@ -135,12 +134,14 @@ async def test_never_books_more_hours_than_granted(
         for day in (3, 4, 7, 8)
     ]
     for slot in slots[:3]:
-        await services.booking.book(PUPIL, world.pupil_id, measure, slot)
+        await services.booking.book(await actor_of(services, PUPIL), world.pupil_id, measure, slot)
     async with services.db.write() as conn:
         await conn.execute("UPDATE bookings SET state = 'held'")  # frees the open-booking quota
     with pytest.raises(NoHoursLeft) as raised:
-        await services.booking.book(PUPIL, world.pupil_id, measure, slots[3])
-    assert raised.value.minutes_left == 15
+        await services.booking.book(
+            await actor_of(services, PUPIL), world.pupil_id, measure, slots[3]
+        )
+    assert raised.value.values == {"minutes": 15}
 
 
 async def test_limits_open_bookings_per_pupil(env: tuple[Services, World, FakeClock]) -> None:
@@ -148,9 +149,11 @@ async def test_limits_open_bookings_per_pupil(env: tuple[Services, World, FakeCl
     measure = await maths(services, PUPIL, world.pupil_id)
     slots = [await add_slot(services.db, world.teacher_id, riga(d, 14)) for d in (3, 4, 7, 8)]
     for slot in slots[:3]:
-        await services.booking.book(PUPIL, world.pupil_id, measure, slot)
+        await services.booking.book(await actor_of(services, PUPIL), world.pupil_id, measure, slot)
     with pytest.raises(TooManyOpen):
-        await services.booking.book(PUPIL, world.pupil_id, measure, slots[3])
+        await services.booking.book(
+            await actor_of(services, PUPIL), world.pupil_id, measure, slots[3]
+        )
 
 
 async def test_only_measures_of_the_plan_in_force_on_the_session_date(
@@ -161,7 +164,7 @@ async def test_only_measures_of_the_plan_in_force_on_the_session_date(
     clock.set(riga(28, 9))
     slot = await add_slot(services.db, world.teacher_id, datetime(2027, 1, 5, 14, tzinfo=RIGA))
     with pytest.raises(NotInPlan):
-        await services.booking.book(PUPIL, world.pupil_id, measure, slot)
+        await services.booking.book(await actor_of(services, PUPIL), world.pupil_id, measure, slot)
 
 
 async def test_cancelling_after_the_cutoff_is_refused(
@@ -170,15 +173,17 @@ async def test_cancelling_after_the_cutoff_is_refused(
     services, world, clock = env
     slot = await add_slot(services.db, world.teacher_id, riga(3, 14))
     measure = await maths(services, PUPIL, world.pupil_id)
-    change = await services.booking.book(PUPIL, world.pupil_id, measure, slot)
+    change = await services.booking.book(
+        await actor_of(services, PUPIL), world.pupil_id, measure, slot
+    )
     clock.set(riga(2, 15))  # 23 hours before
     with pytest.raises(TooLateToChange):
-        await services.booking.cancel(PUPIL, change.booking.id)
+        await services.booking.cancel(await actor_of(services, PUPIL), change.booking.id)
     clock.set(riga(2, 13))
-    cancelled = await services.booking.cancel(PUPIL, change.booking.id)
+    cancelled = await services.booking.cancel(await actor_of(services, PUPIL), change.booking.id)
     assert cancelled.booking.state == BookingState.CANCELLED
     with pytest.raises(BookingChanged):
-        await services.booking.cancel(PUPIL, change.booking.id)
+        await services.booking.cancel(await actor_of(services, PUPIL), change.booking.id)
 
 
 async def test_a_forged_booking_id_is_refused_to_a_non_party(
@@ -187,19 +192,21 @@ async def test_a_forged_booking_id_is_refused_to_a_non_party(
     services, world, _ = env
     slot = await add_slot(services.db, world.teacher_id, riga(3, 14))
     measure = await maths(services, PUPIL, world.pupil_id)
-    change = await services.booking.book(PUPIL, world.pupil_id, measure, slot, "fractions")
+    change = await services.booking.book(
+        await actor_of(services, PUPIL), world.pupil_id, measure, slot, "fractions"
+    )
     await link(services.db, STRANGER, Role.PUPIL, world.other_school_pupil_id)
     for call in (
-        services.booking.booking(STRANGER, change.booking.id),
-        services.booking.cancel(STRANGER, change.booking.id),
-        services.desk.accept(STRANGER, change.booking.id),
-        services.booking.book(STRANGER, world.pupil_id, measure, slot),
+        services.booking.booking(await actor_of(services, STRANGER), change.booking.id),
+        services.booking.cancel(await actor_of(services, STRANGER), change.booking.id),
+        services.desk.accept(await actor_of(services, STRANGER), change.booking.id),
+        services.booking.book(await actor_of(services, STRANGER), world.pupil_id, measure, slot),
     ):
         with pytest.raises(NotAllowed):
             await call
     # the sister is linked to the same guardian, but is not a party either
     with pytest.raises(NotAllowed):
-        await services.booking.booking(SISTER, change.booking.id)
+        await services.booking.booking(await actor_of(services, SISTER), change.booking.id)
 
 
 async def test_a_guardian_reading_a_childs_booking_is_audited(
@@ -208,10 +215,12 @@ async def test_a_guardian_reading_a_childs_booking_is_audited(
     services, world, _ = env
     slot = await add_slot(services.db, world.teacher_id, riga(3, 14))
     measure = await maths(services, PUPIL, world.pupil_id)
-    change = await services.booking.book(PUPIL, world.pupil_id, measure, slot)
-    await services.booking.booking(GUARDIAN, change.booking.id)
-    entries = await accounts.audit_of_subject(services.db.reader, f"pupil:{world.pupil_id}")
-    assert (GUARDIAN, "read_booking") in [(actor, action) for _, actor, action in entries]
+    change = await services.booking.book(
+        await actor_of(services, PUPIL), world.pupil_id, measure, slot
+    )
+    await services.booking.booking(await actor_of(services, GUARDIAN), change.booking.id)
+    entries = await AuditRepo(services.db.reader).of_subject(f"pupil:{world.pupil_id}")
+    assert (GUARDIAN, "read_booking") in [(e.actor_telegram_id, e.action) for e in entries]
 
 
 async def test_an_over_long_note_is_refused(env: tuple[Services, World, FakeClock]) -> None:
@@ -219,7 +228,9 @@ async def test_an_over_long_note_is_refused(env: tuple[Services, World, FakeCloc
     slot = await add_slot(services.db, world.teacher_id, riga(3, 14))
     measure = await maths(services, PUPIL, world.pupil_id)
     with pytest.raises(TextTooLong):
-        await services.booking.book(PUPIL, world.pupil_id, measure, slot, "x" * 501)
+        await services.booking.book(
+            await actor_of(services, PUPIL), world.pupil_id, measure, slot, "x" * 501
+        )
 
 
 async def test_confirming_plans_reminders_and_cancelling_cancels_them(
@@ -228,7 +239,9 @@ async def test_confirming_plans_reminders_and_cancelling_cancels_them(
     services, world, _ = env
     slot = await add_slot(services.db, world.teacher_id, riga(3, 14))
     measure = await maths(services, PUPIL, world.pupil_id)
-    change = await services.booking.book(PUPIL, world.pupil_id, measure, slot)
+    change = await services.booking.book(
+        await actor_of(services, PUPIL), world.pupil_id, measure, slot
+    )
     async with services.db.reader.execute(
         "SELECT chat_id, kind, state FROM reminders ORDER BY chat_id, kind"
     ) as cursor:
@@ -237,7 +250,7 @@ async def test_confirming_plans_reminders_and_cancelling_cancels_them(
     assert (PUPIL, "evidence") in kinds and (GUARDIAN, "evidence_again") in kinds
     assert (TEACHER, "agenda") in kinds and (TEACHER, "session:15") in kinds
     assert (PUPIL, "session:120") in kinds
-    await services.booking.cancel(PUPIL, change.booking.id)
+    await services.booking.cancel(await actor_of(services, PUPIL), change.booking.id)
     async with services.db.reader.execute(
         "SELECT count(*) FROM reminders WHERE state = 'pending' AND ref = ?",
         (f"booking:{change.booking.id}",),

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from bot.domain.errors import ImportFailed
-from bot.services.importer import ImportKind, import_csv
+from bot.services.imports.lines import ImportKind
 from storage.db import Database
+from tests.factories import import_csv
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 ORDER = ["schools", "pupils", "guardians", "specialists", "coordinators", "plans"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.services.pacing import Pacer
+from bot.services.reminders.pacing import Pacer
 from tests.reminder_fakes import FakeMonotonic
 
 

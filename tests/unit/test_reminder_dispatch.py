@@ -9,9 +9,8 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import FakeClock
 from bot.domain.models import Role
-from bot.services.sending import RecipientGone, SendFailedTemporarily, SendThrottled
-from storage import accounts as accounts_repo
-from storage import reminders as repo
+from bot.domain.reminders import ReminderKind
+from bot.services.reminders.sending import RecipientGone, SendFailedTemporarily, SendThrottled
 from tests.reminder_fakes import (
     FakeMonotonic,
     FakeSender,
@@ -27,20 +26,18 @@ NOON = datetime(2026, 12, 1, 12, 0, tzinfo=RIGA)
 async def plan_many(
     service: object, count: int, *, due_at: datetime = NOON, chats: int = 0
 ) -> None:
-    async with service.db.write() as conn:  # type: ignore[attr-defined]
-        for index in range(count):
-            await service.plan(  # type: ignore[attr-defined]
-                conn,
-                chat_id=100 + (index % chats if chats else index),
-                role=Role.SPECIALIST,
-                kind="agenda",
-                ref=f"d:{index}",
-                due_at=due_at,
-            )
+    for index in range(count):
+        await service.plan(  # type: ignore[attr-defined]
+            chat_id=100 + (index % chats if chats else index),
+            role=Role.SPECIALIST,
+            kind=ReminderKind.AGENDA,
+            ref=f"d:{index}",
+            due_at=due_at,
+        )
 
 
 async def states(service: object) -> dict[str, int]:
-    return await repo.count_by_state(service.db.reader)  # type: ignore[attr-defined]
+    return await service.count_by_state()  # type: ignore[attr-defined]
 
 
 async def test_sends_when_due_and_only_then(tmp_path: Path, clock: FakeClock) -> None:
@@ -53,52 +50,52 @@ async def test_sends_when_due_and_only_then(tmp_path: Path, clock: FakeClock) ->
         report = await service.dispatch_due(sender)
         assert report.sent == 1
         assert sender.texts() == ["agenda d:0"]
-        assert sender.sent[0][1].buttons == ((("OK", "t:ok"),),)
         await service.dispatch_due(sender)
         assert len(sender.sent) == 1
         assert await states(service) == {"sent": 1}
 
 
-async def test_each_kind_goes_to_its_renderer_and_unknown_kinds_fail(
+async def test_each_kind_goes_to_its_loader_and_kinds_without_one_fail(
     tmp_path: Path, clock: FakeClock
 ) -> None:
     async with reminder_service(tmp_path / "r.db", clock) as service:
-        async with service.db.write() as conn:
-            for role, kind in [
-                (Role.SPECIALIST, "agenda"),
-                (Role.PUPIL, "evidence"),
-                (Role.GUARDIAN, "meal_tomorrow"),
-                (Role.CATERER, "delivery_list"),
-                (Role.PUPIL, "nobody_renders_this"),
-            ]:
-                await service.plan(
-                    conn, chat_id=1, role=role, kind=kind, ref="x", due_at=clock.now()
-                )
+        for role, kind in [
+            (Role.SPECIALIST, ReminderKind.AGENDA),
+            (Role.PUPIL, ReminderKind.EVIDENCE),
+            (Role.GUARDIAN, ReminderKind.MEAL_TOMORROW),
+            (Role.CATERER, ReminderKind.CATERER_LIST),
+            (Role.PUPIL, ReminderKind.NOTICE),  # no loader registered
+        ]:
+            await service.plan(chat_id=1, role=role, kind=kind, ref="x", due_at=clock.now())
+        async with service.db.write() as conn:  # a kind this version does not know
+            await conn.execute(
+                "INSERT INTO reminders (chat_id, role, kind, ref, due_at)"
+                " VALUES (1, 'pupil', 'from_the_future', 'x', '2026-01-01T00:00:00+00:00')"
+            )
         sender = FakeSender()
         report = await service.dispatch_due(sender)
         assert sorted(sender.texts()) == [
             "agenda x",
-            "delivery_list x",
+            "caterer_list x",
             "evidence x",
             "meal_tomorrow x",
         ]
         assert report.failed == 1
-        assert await states(service) == {"sent": 4, "failed": 1}
+        assert await states(service) == {"sent": 4, "failed": 2}
 
 
-async def test_a_renderer_with_nothing_to_say_expires_the_reminder(
+async def test_a_loader_with_nothing_to_say_expires_the_reminder(
     tmp_path: Path, clock: FakeClock
 ) -> None:
     async with reminder_service(tmp_path / "r.db", clock) as service:
 
-        async def silent(reminder: object, texts: object) -> None:
+        async def silent(reminder: object) -> None:
             return None
 
-        service.register("silent", silent)  # type: ignore[arg-type]
-        async with service.db.write() as conn:
-            await service.plan(
-                conn, chat_id=1, role=Role.PUPIL, kind="silent", ref="x", due_at=clock.now()
-            )
+        service.register(ReminderKind.NOTICE, silent)  # type: ignore[arg-type]
+        await service.plan(
+            chat_id=1, role=Role.PUPIL, kind=ReminderKind.NOTICE, ref="x", due_at=clock.now()
+        )
         sender = FakeSender()
         await service.dispatch_due(sender)
         assert sender.sent == []
@@ -109,16 +106,14 @@ async def test_after_downtime_late_but_useful_is_sent_and_too_late_expires(
     tmp_path: Path, clock: FakeClock
 ) -> None:
     async with reminder_service(tmp_path / "r.db", clock) as service:
-        async with service.db.write() as conn:
-            for ref, start in [("early", NOON), ("late", NOON + timedelta(hours=3))]:
-                await service.plan_before(
-                    conn,
-                    chat_id=5,
-                    role=Role.SPECIALIST,
-                    kind="session",
-                    ref=ref,
-                    event_at=start,
-                )
+        for ref, start in [("early", NOON), ("late", NOON + timedelta(hours=3))]:
+            await service.plan_before(
+                chat_id=5,
+                role=Role.SPECIALIST,
+                kind=ReminderKind.SESSION,
+                ref=ref,
+                event_at=start,
+            )
         clock.set(NOON + timedelta(hours=1))  # the bot was down since 09:00
         sender = FakeSender()
         report = await service.dispatch_due(sender)
@@ -134,15 +129,18 @@ async def test_quiet_hours_hold_a_late_reminder_until_the_morning(
 ) -> None:
     async with reminder_service(tmp_path / "r.db", clock) as service:
         evening = datetime(2026, 12, 1, 20, 30, tzinfo=RIGA)
-        async with service.db.write() as conn:
-            await service.plan(
-                conn, chat_id=7, role=Role.PUPIL, kind="meal_tomorrow", ref="m:1", due_at=evening
-            )
+        await service.plan(
+            chat_id=7,
+            role=Role.PUPIL,
+            kind=ReminderKind.MEAL_TOMORROW,
+            ref="m:1",
+            due_at=evening,
+        )
         clock.set(datetime(2026, 12, 1, 22, 0, tzinfo=RIGA))  # down from 20:00 to 22:00
         sender = FakeSender()
         report = await service.dispatch_due(sender)
         assert (report.deferred, sender.sent) == (1, [])
-        [row] = await repo.list_reminders(service.db.reader)
+        [row] = await service.rows()
         assert row.due_at == datetime(2026, 12, 2, 8, 0, tzinfo=RIGA)
         clock.set(datetime(2026, 12, 2, 8, 0, tzinfo=RIGA))
         await service.dispatch_due(sender)
@@ -171,19 +169,18 @@ async def test_a_blocked_user_is_marked_inactive_and_not_retried(
     async with reminder_service(tmp_path / "r.db", clock) as service:
         await add_account(service.db, 100)
         await plan_many(service, 1, due_at=clock.now())
-        async with service.db.write() as conn:
-            await service.plan(
-                conn,
-                chat_id=100,
-                role=Role.SPECIALIST,
-                kind="agenda",
-                ref="later",
-                due_at=clock.now() + timedelta(hours=1),
-            )
+        await service.plan(
+            chat_id=100,
+            role=Role.SPECIALIST,
+            kind=ReminderKind.AGENDA,
+            ref="later",
+            due_at=clock.now() + timedelta(hours=1),
+        )
         sender = FakeSender(fail={100: [RecipientGone("blocked")]})
         report = await service.dispatch_due(sender)
         assert report.failed == 1
-        account = await accounts_repo.get_account(service.db.reader, 100)
+        async with service.uow.read() as tx:
+            account = await tx.accounts.actor(100)
         assert account is not None and not account.active
         clock.advance(timedelta(hours=2))
         await service.dispatch_due(sender)
@@ -201,12 +198,12 @@ async def test_network_errors_are_retried_with_growing_waits_then_fail(
         waits = []
         for _ in range(3):
             await service.dispatch_due(sender)
-            [row] = await repo.list_reminders(service.db.reader)
+            [row] = await service.rows()
             waits.append((row.due_at - clock.now()).total_seconds())
             clock.set(max(row.due_at, clock.now()))
         assert waits[:2] == [10, 20]
         assert sender.sent == []
-        [row] = await repo.list_reminders(service.db.reader)
+        [row] = await service.rows()
         assert (row.state, row.attempts) == ("failed", 3)
 
 
@@ -262,9 +259,9 @@ async def test_after_a_crash_claimed_rows_are_sent_at_least_once(
     path = tmp_path / "r.db"
     async with reminder_service(path, clock) as service:
         await plan_many(service, 5, due_at=clock.now())
-        async with service.db.write() as conn:
-            # A process claimed three rows, sent the first, and died before marking it.
-            claimed = await repo.claim_due(conn, clock.now(), 3)
+        # A process claimed three rows, sent the first, and died before marking it.
+        async with service.uow.write() as tx:
+            claimed = await tx.reminders.claim_due(clock.now(), 3)
     sender = FakeSender()
     async with reminder_service(path, clock) as restarted:
         assert await restarted.dispatcher.recover() == 3
@@ -277,13 +274,11 @@ async def test_after_a_crash_claimed_rows_are_sent_at_least_once(
 
 
 async def test_a_kind_turned_off_is_not_sent(tmp_path: Path, clock: FakeClock) -> None:
-    from storage.settings import set_setting
-
     async with reminder_service(tmp_path / "r.db", clock) as service:
         await add_account(service.db, 100)
         await plan_many(service, 1, due_at=clock.now() + timedelta(minutes=1))
-        async with service.db.write() as conn:
-            await set_setting(conn, 100, "reminders_off", ["agenda"])
+        async with service.uow.write() as tx:
+            await tx.settings.set(100, "reminders_off", ["agenda"])
         clock.advance(timedelta(minutes=1))
         sender = FakeSender()
         await service.dispatch_due(sender)

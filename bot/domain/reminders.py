@@ -1,0 +1,163 @@
+"""Scheduled messages: their kinds, one typed payload per kind, and the facts they carry.
+
+A reminder row is planned by a service in the transaction of the change that causes it.
+At send time the feature that planned it loads a :class:`Fact` from the payload (the
+booking as it is now, the day's deliveries, ...) or None when there is nothing to say any
+more; the Telegram side turns the fact into words in the recipient's language.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from pydantic import ValidationError
+
+from bot.domain.models import Model, Role
+
+
+class ReminderKind(StrEnum):
+    SESSION = "session"  # before a session (one row per offset: ``session:<minutes>``)
+    EVIDENCE = "evidence"  # "did the session take place?"
+    EVIDENCE_AGAIN = "evidence_again"
+    AGENDA = "agenda"  # a specialist's sessions of the day, in the morning
+    NOTICE = "notice"  # a booking changed: told to its other parties
+    CRISIS_ALERT = "crisis_alert"
+    MEAL_TOMORROW = "meal_tomorrow"
+    MEAL_CONFIRM = "meal_confirm"  # "did the meal come?"
+    CATERER_LIST = "caterer_list"
+    MEAL_NOT_RECEIVED = "meal_not_received"
+    CLAIM_DECIDED = "claim_decided"
+
+
+class ReminderState(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+
+
+# --- payloads: what a row remembers, ids only (names are read at send time) -------------
+
+
+class Payload(Model):
+    """The typed payload of a reminder kind; stored as JSON."""
+
+
+class BookingPayload(Payload):
+    booking_id: int
+
+
+class NoticePayload(Payload):
+    booking_id: int
+    event: str  # a BookingEvent value (kept a plain string so old rows stay readable)
+
+
+class AgendaPayload(Payload):
+    specialist_id: int
+    day: date
+
+
+class CrisisAlertPayload(Payload):
+    event_id: int
+
+
+class DeliveryPayload(Payload):
+    delivery_id: int
+
+
+class CatererListPayload(Payload):
+    caterer_id: int
+    day: date
+
+
+class ClaimPayload(Payload):
+    claim_id: int
+
+
+PAYLOADS: dict[ReminderKind, type[Payload]] = {
+    ReminderKind.SESSION: BookingPayload,
+    ReminderKind.EVIDENCE: BookingPayload,
+    ReminderKind.EVIDENCE_AGAIN: BookingPayload,
+    ReminderKind.AGENDA: AgendaPayload,
+    ReminderKind.NOTICE: NoticePayload,
+    ReminderKind.CRISIS_ALERT: CrisisAlertPayload,
+    ReminderKind.MEAL_TOMORROW: DeliveryPayload,
+    ReminderKind.MEAL_CONFIRM: DeliveryPayload,
+    ReminderKind.CATERER_LIST: CatererListPayload,
+    ReminderKind.MEAL_NOT_RECEIVED: DeliveryPayload,
+    ReminderKind.CLAIM_DECIDED: ClaimPayload,
+}
+
+
+def parse_kind(text: str) -> tuple[ReminderKind, int | None] | None:
+    """``session:120`` -> (SESSION, 120); None for a kind this version does not know."""
+    base, _, variant = text.partition(":")
+    try:
+        kind = ReminderKind(base)
+    except ValueError:
+        return None
+    return kind, int(variant) if variant.isdigit() else None
+
+
+def parse_payload(kind: ReminderKind, data: object) -> Payload | None:
+    """The kind's payload model, or None if the stored JSON does not fit it."""
+    try:
+        return PAYLOADS[kind].model_validate(data)
+    except ValidationError:
+        return None
+
+
+class Planned(Model):
+    """A message to plan: to whom, of which kind, about what (``ref``), when."""
+
+    chat_id: int
+    role: Role
+    kind: ReminderKind
+    ref: str
+    due_at: datetime
+    payload: Payload
+    event_at: datetime | None = None
+    not_after: datetime | None = None
+    variant: int | None = None  # minutes before the event, for offset reminders
+
+    @property
+    def kind_text(self) -> str:
+        return f"{self.kind.value}:{self.variant}" if self.variant is not None else self.kind
+
+
+class Reminder(Model):
+    """One scheduled message as stored; ``payload`` is None if it no longer parses."""
+
+    id: int
+    chat_id: int
+    role: Role
+    kind: ReminderKind
+    variant: int | None
+    ref: str
+    due_at: datetime
+    event_at: datetime | None
+    not_after: datetime | None
+    payload: Payload | None
+    state: ReminderState
+    attempts: int
+
+    @property
+    def kind_text(self) -> str:
+        """As stored: ``session:120`` for a reminder 120 minutes before a session."""
+        return f"{self.kind.value}:{self.variant}" if self.variant is not None else self.kind
+
+
+class Fact(Model):
+    """What a due reminder is about, as it stands at send time: words come later."""
+
+
+class Recipient(Model):
+    """Someone a message goes to, with what the words depend on."""
+
+    chat_id: int
+    role: Role
+    language: str | None = None
+    telegram_language: str | None = None

@@ -1,0 +1,95 @@
+"""Accounts: who sent an update (the Actor), their language, and the user's own data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from bot.clock import Clock
+from bot.domain.actor import Actor
+from bot.domain.errors import NotLinked
+from bot.domain.models import Model, SupportPlan
+from storage.uow import UnitOfWork
+
+
+class MyData(Model):
+    """Everything the bot holds about one account, for /me and the export."""
+
+    account: Actor
+    children: tuple[str, ...] = ()
+    settings: dict[str, Any] = Field(default_factory=dict)
+    scheduled_messages: int = 0
+
+
+class PlanView(Model):
+    pupil_name: str
+    plans: tuple[SupportPlan, ...]
+
+
+class AccountService:
+    def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
+        self.uow = uow
+        self.clock = clock
+
+    async def resolve(self, telegram_id: int, telegram_language: str | None) -> Actor:
+        """The Actor of whoever sent an update, created on first contact (one read)."""
+        async with self.uow.read() as tx:
+            actor = await tx.accounts.actor(telegram_id)
+        if (
+            actor is not None
+            and actor.active
+            and (telegram_language is None or actor.telegram_language == telegram_language)
+        ):
+            return actor
+        async with self.uow.write() as tx:
+            await tx.accounts.ensure(telegram_id, telegram_language, self.clock.now())
+            actor = await tx.accounts.actor(telegram_id)
+        assert actor is not None  # noqa: S101 - just written in this transaction
+        return actor
+
+    async def set_language(self, actor: Actor, language: str) -> Actor:
+        async with self.uow.write() as tx:
+            await tx.accounts.ensure(actor.telegram_id, None, self.clock.now())
+            await tx.accounts.set_language(actor.telegram_id, language)
+        return actor.model_copy(update={"language": language})
+
+    async def mark_blocked(self, telegram_id: int) -> None:
+        """Telegram says the user blocked the bot: send nothing until they write again."""
+        async with self.uow.write() as tx:
+            await tx.accounts.set_active(telegram_id, False)
+
+    async def describe(self, actor: Actor) -> MyData:
+        async with self.uow.read() as tx:
+            return MyData(
+                account=actor,
+                children=tuple(child.name for child in actor.children),
+                settings=await tx.settings.all_of(actor.telegram_id),
+                scheduled_messages=await tx.reminders.pending_count_of_chat(actor.telegram_id),
+            )
+
+    async def erase(self, actor: Actor) -> None:
+        """Forget the account, its links and its pending messages; plans stay with the school."""
+        now = self.clock.now()
+        async with self.uow.write() as tx:
+            await tx.reminders.cancel_of_chat(actor.telegram_id)
+            await tx.accounts.erase(actor.telegram_id)
+            await tx.audit.add(now, None, "account_erased", f"account:{actor.telegram_id}")
+
+    async def view_plans(self, actor: Actor) -> list[PlanView]:
+        """The plans a pupil may see (their own) or a parent (their children's), audited."""
+        if not actor.is_linked:
+            raise NotLinked()
+        pupils = actor.require_family()
+        now = self.clock.now()
+        async with self.uow.write() as tx:
+            views = [
+                PlanView(
+                    pupil_name=pupil.name,
+                    plans=tuple(await tx.people.plans_of_pupil(pupil.id)),
+                )
+                for pupil in pupils
+            ]
+            others = [p.id for p in pupils if not actor.is_own(p.id)]
+            await tx.audit.add_reads(now, actor.telegram_id, "read_plan", others)
+        return views

@@ -1,0 +1,1 @@
+"""Consultations: availability, booking, the specialist's desk, answers, and their rules."""

@@ -1,0 +1,205 @@
+"""The specialist's desk: the inbox of requests, the day and the week, answering, marking."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.domain.actor import Actor
+from bot.domain.consultations import (
+    Booking,
+    BookingChanged,
+    BookingEvent,
+    BookingState,
+    Change,
+    NotStartedYet,
+    Slot,
+    SlotGone,
+    SlotState,
+    SlotTaken,
+)
+from bot.domain.dates import riga_day, riga_midnight
+from bot.domain.errors import check_text
+from bot.services.consultations import sessions
+from bot.services.consultations.booking import ConsultationsBase
+
+AGENDA_STATES = (
+    BookingState.REQUESTED,
+    BookingState.PROPOSED,
+    BookingState.CONFIRMED,
+    BookingState.HELD,
+    BookingState.MISSED,
+)
+MARKABLE = (BookingState.CONFIRMED, BookingState.HELD, BookingState.MISSED)
+
+
+class DeskService(ConsultationsBase):
+    """The specialist's side: the inbox, accepting, declining, proposing, the day."""
+
+    async def inbox(self, actor: Actor) -> list[Booking]:
+        """Requests waiting for an answer: urgent emotional-support ones first (🔴)."""
+        specialist_id = actor.require_specialist()
+        now = self.clock.now()
+        async with self.uow.write() as tx:
+            found = await tx.bookings.bookings_of_specialist(
+                specialist_id,
+                now,
+                now + timedelta(days=self.config.horizon_days + 1),
+                (BookingState.REQUESTED,),
+                now - timedelta(days=self.config.urgent_window_days),
+            )
+            await sessions.audit_reads(tx, actor, now, [b.pupil_id for b in found])
+        return found
+
+    async def agenda(self, actor: Actor, days: int = 1) -> list[Booking]:
+        """Sessions from the start of today (Riga) for ``days`` days."""
+        specialist_id = actor.require_specialist()
+        now = self.clock.now()
+        start = riga_midnight(riga_day(now))
+        end = riga_midnight(riga_day(now) + timedelta(days=days))
+        async with self.uow.write() as tx:
+            found = await tx.bookings.bookings_of_specialist(
+                specialist_id,
+                start,
+                end,
+                AGENDA_STATES,
+                now - timedelta(days=self.config.urgent_window_days),
+            )
+            await sessions.audit_reads(tx, actor, now, [b.pupil_id for b in found])
+        return sorted(found, key=lambda b: b.starts_at)
+
+    async def session(self, actor: Actor, booking_id: int) -> Booking:
+        """One of the specialist's bookings, with urgency; others' bookings are refused."""
+        now = self.clock.now()
+        async with self.uow.write() as tx:
+            await sessions.load_own(tx, actor, booking_id)
+            booking = await tx.bookings.get_booking(
+                booking_id, now - timedelta(days=self.config.urgent_window_days)
+            )
+            assert booking is not None  # noqa: S101 - just read
+            await sessions.audit_reads(tx, actor, now, [booking.pupil_id])
+        return booking
+
+    async def accept(self, actor: Actor, booking_id: int) -> Change:
+        now = self.clock.now()
+        async with self.uow.write() as tx:
+            booking = await sessions.load_own(tx, actor, booking_id)
+            if booking.state == BookingState.CONFIRMED:
+                return Change(booking=booking, event=BookingEvent.ALREADY)
+            if booking.state != BookingState.REQUESTED or booking.starts_at <= now:
+                raise BookingChanged()
+            await tx.bookings.update_state(
+                booking_id, BookingState.CONFIRMED, now, expect=(BookingState.REQUESTED,)
+            )
+            booking = await sessions.confirm(tx, self.reminders, self.config, booking_id, now)
+            return await sessions.announce(
+                tx, self.reminders, booking, actor, BookingEvent.CONFIRMED, now
+            )
+
+    async def decline(self, actor: Actor, booking_id: int, reason: str) -> Change:
+        """Decline a request with a reason, which the pupil and parents are told."""
+        reason = check_text(reason, self.config.reason_max_chars, required=True)
+        now = self.clock.now()
+        async with self.uow.write() as tx:
+            booking = await sessions.load_own(tx, actor, booking_id)
+            if booking.state != BookingState.REQUESTED:
+                raise BookingChanged()
+            await tx.bookings.update_state(
+                booking_id,
+                BookingState.DECLINED,
+                now,
+                expect=(BookingState.REQUESTED,),
+                reason=reason,
+            )
+            await tx.slots.set_slot_state(booking.slot_id, SlotState.FREE)
+            booking = await sessions.reload(tx, booking_id)
+            return await sessions.announce(
+                tx, self.reminders, booking, actor, BookingEvent.DECLINED, now
+            )
+
+    async def cancel(self, actor: Actor, booking_id: int, reason: str) -> Change:
+        """The specialist cancels a session, with a reason; the time is not free then."""
+        reason = check_text(reason, self.config.reason_max_chars, required=True)
+        now = self.clock.now()
+        async with self.uow.write() as tx:
+            booking = await sessions.load_own(tx, actor, booking_id)
+            if not booking.is_open or booking.starts_at <= now:
+                raise BookingChanged()
+            await tx.bookings.update_state(
+                booking_id, BookingState.CANCELLED, now, expect=(booking.state,), reason=reason
+            )
+            await tx.slots.set_slot_state(booking.slot_id, SlotState.WITHDRAWN)
+            await self.reminders.cancel(tx, sessions.booking_ref(booking_id))
+            booking = await sessions.reload(tx, booking_id)
+            return await sessions.announce(
+                tx, self.reminders, booking, actor, BookingEvent.CANCELLED, now
+            )
+
+    async def proposal_options(self, actor: Actor, booking_id: int, page: int = 0) -> list[Slot]:
+        """The specialist's own free slots to propose instead of a request's time."""
+        now = self.clock.now()
+        await self.availability.ensure_slots()
+        async with self.uow.read() as tx:
+            booking = await sessions.load_own(tx, actor, booking_id)
+            if booking.state != BookingState.REQUESTED:
+                raise BookingChanged()
+            start, end = self.window(now)
+            size = self.config.slots_per_page
+            return await tx.slots.free_slots(
+                [booking.specialist_id], start, end, limit=size, offset=max(0, page) * size
+            )
+
+    async def propose(self, actor: Actor, booking_id: int, slot_id: int) -> Change:
+        """Offer another time: the request moves there and waits for the pupil's answer."""
+        now = self.clock.now()
+        async with self.uow.write() as tx:
+            booking = await sessions.load_own(tx, actor, booking_id)
+            if booking.state == BookingState.PROPOSED and booking.slot_id == slot_id:
+                return Change(booking=booking, event=BookingEvent.ALREADY)
+            if booking.state != BookingState.REQUESTED:
+                raise BookingChanged()
+            slot = await tx.slots.get_slot(slot_id)
+            if slot is None or slot.specialist_id != booking.specialist_id:
+                raise SlotGone()
+            if slot.starts_at <= now + timedelta(hours=self.config.min_notice_hours):
+                raise SlotGone()
+            if not await tx.slots.take_slot(slot_id):
+                raise SlotTaken()
+            await tx.slots.set_slot_state(booking.slot_id, SlotState.FREE)
+            await tx.bookings.move_to_slot(
+                booking_id, slot_id, slot.starts_at, slot.ends_at, BookingState.PROPOSED, now
+            )
+            booking = await sessions.reload(tx, booking_id)
+            return await sessions.announce(
+                tx, self.reminders, booking, actor, BookingEvent.PROPOSED, now
+            )
+
+    async def mark(self, actor: Actor, booking_id: int, held: bool) -> Change:
+        """After the start: the session was held, or the pupil missed it."""
+        now = self.clock.now()
+        async with self.uow.write() as tx:
+            booking = await sessions.load_own(tx, actor, booking_id)
+            state = BookingState.HELD if held else BookingState.MISSED
+            if booking.state == state:
+                return Change(booking=booking, event=BookingEvent.ALREADY)
+            if booking.state not in MARKABLE:
+                raise BookingChanged()
+            if now < booking.starts_at:
+                raise NotStartedYet()
+            await tx.bookings.update_state(booking_id, state, now, expect=(booking.state,))
+            booking = await sessions.reload(tx, booking_id)
+            event = BookingEvent.HELD if held else BookingEvent.MISSED
+            return Change(booking=booking, event=event)
+
+    async def set_call_note(self, actor: Actor, booking_id: int, text: str) -> Change:
+        """Replace the video link with the specialist's own note: a phone or Telegram call."""
+        text = check_text(text, self.config.reason_max_chars, required=True)
+        now = self.clock.now()
+        async with self.uow.write() as tx:
+            booking = await sessions.load_own(tx, actor, booking_id)
+            if booking.state != BookingState.CONFIRMED:
+                raise BookingChanged()
+            await tx.bookings.set_call_link(booking_id, text)
+            booking = await sessions.reload(tx, booking_id)
+            return await sessions.announce(
+                tx, self.reminders, booking, actor, BookingEvent.CALL, now
+            )

@@ -1,0 +1,86 @@
+"""The one rule check every path into a booked session passes: book, move, accept.
+
+Whatever the buttons said, inside the transaction that acts on it: the slot is not too
+soon nor too far ahead, the pupil's plan in force on the slot's DATE grants this kind
+(and subject) of consultation, the specialist is one of the pupil's school who gives it,
+the plan's hours are not exceeded, and a new booking stays within the open-booking limit.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot.config import BookingConfig
+from bot.domain.consultations import (
+    BOOKABLE,
+    NoHoursLeft,
+    NotInPlan,
+    Offer,
+    Slot,
+    TooFarAhead,
+    TooManyOpen,
+    TooSoon,
+)
+from bot.domain.dates import riga_day
+from bot.domain.errors import NotAllowed
+from bot.domain.models import MeasureKind, PlanMeasure, SupportPlan
+from storage.uow import Tx
+
+
+async def offer_of(tx: Tx, plan_id: int, measure: PlanMeasure) -> Offer:
+    """What the plan grants of one measure, and how much of it is used."""
+    used = await tx.bookings.minutes_used(plan_id, measure.kind, measure.subject)
+    granted = None if measure.hours_granted is None else round(measure.hours_granted * 60)
+    return Offer(
+        measure_id=measure.id,
+        plan_id=plan_id,
+        kind=measure.kind,
+        subject=measure.subject,
+        minutes_granted=granted,
+        minutes_used=used,
+    )
+
+
+async def check_booking(
+    tx: Tx,
+    config: BookingConfig,
+    *,
+    pupil_id: int,
+    school_id: str,
+    kind: MeasureKind,
+    subject: str,
+    slot: Slot,
+    now: datetime,
+    freed_minutes: int = 0,
+    new: bool = True,
+    notice: bool = True,
+) -> SupportPlan:
+    """The plan the session is booked under; a domain error names the rule that says no.
+
+    Args:
+        freed_minutes: minutes this booking already counts against its plan (a move or
+            an accepted proposal replaces them).
+        new: a new booking counts against the open-booking limit; a change does not.
+        notice: the minimum notice applies when the pupil's side picks the time; a time
+            the specialist proposed is checked only against the horizon.
+    """
+    if notice and slot.starts_at < now + timedelta(hours=config.min_notice_hours):
+        raise TooSoon(hours=config.min_notice_hours)
+    if slot.starts_at > now + timedelta(days=config.horizon_days):
+        raise TooFarAhead(days=config.horizon_days)
+    plan = await tx.people.plan_in_force(pupil_id, riga_day(slot.starts_at))
+    granted = next(
+        (m for m in (plan.measures if plan else ()) if m.kind == kind and m.subject == subject),
+        None,
+    )
+    if plan is None or granted is None or granted.kind not in BOOKABLE:
+        raise NotInPlan()
+    suitable = await tx.slots.suitable_specialists(school_id, granted.kind.value, granted.subject)
+    if slot.specialist_id not in suitable:
+        raise NotAllowed()
+    left = (await offer_of(tx, plan.id, granted)).minutes_left
+    if left is not None and left + freed_minutes < slot.minutes:
+        raise NoHoursLeft(minutes=left + freed_minutes)
+    if new and await tx.bookings.count_open(pupil_id, now) >= config.max_open_bookings:
+        raise TooManyOpen(count=config.max_open_bookings)
+    return plan

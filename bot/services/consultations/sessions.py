@@ -1,0 +1,188 @@
+"""What every change to a booking shares: who may see it, who hears, and the side effects.
+
+A confirmed session gets its call link and reminders here (:func:`confirm`), and every
+change is told to the booking's other parties through the reminder engine, planned in
+the change's own transaction (:func:`announce`), so no network error can lose a notice.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, time, timedelta
+
+from bot.config import BookingConfig
+from bot.domain.actor import Actor
+from bot.domain.consultations import Booking, BookingEvent, BookingState, Change
+from bot.domain.dates import RIGA, riga_day, riga_midnight
+from bot.domain.errors import NotAllowed
+from bot.domain.models import Role
+from bot.domain.reminders import (
+    AgendaPayload,
+    BookingPayload,
+    NoticePayload,
+    Planned,
+    Recipient,
+    ReminderKind,
+)
+from bot.services.reminders.planner import ReminderService
+from storage.uow import Tx
+
+# The changes the other parties are told of.
+ANNOUNCED = frozenset(
+    {
+        BookingEvent.REQUESTED,
+        BookingEvent.CONFIRMED,
+        BookingEvent.CANCELLED,
+        BookingEvent.DECLINED,
+        BookingEvent.PROPOSED,
+        BookingEvent.MOVED,
+        BookingEvent.CALL,
+    }
+)
+
+
+def booking_ref(booking_id: int) -> str:
+    return f"booking:{booking_id}"
+
+
+async def reload(tx: Tx, booking_id: int) -> Booking:
+    """A booking just changed in this transaction, as it is now."""
+    booking = await tx.bookings.get_booking(booking_id)
+    assert booking is not None  # noqa: S101 - bookings are never deleted
+    return booking
+
+
+async def load_booking(tx: Tx, actor: Actor, booking_id: int) -> Booking:
+    """The booking, if the actor is one of its parties; else NotAllowed (forged ids too)."""
+    booking = await tx.bookings.get_booking(booking_id)
+    if booking is None or not is_party(actor, booking):
+        raise NotAllowed()
+    return booking
+
+
+def is_party(actor: Actor, booking: Booking) -> bool:
+    """The pupil, a parent of theirs, or the booking's specialist."""
+    family = any(p.id == booking.pupil_id for p in actor.pupils)
+    return family or booking.specialist_id in actor.specialist_ids
+
+
+async def load_pupil_side(tx: Tx, actor: Actor, booking_id: int) -> Booking:
+    """The booking, if the actor is its pupil or a parent of theirs."""
+    booking = await load_booking(tx, actor, booking_id)
+    actor.require_pupil(booking.pupil_id)
+    return booking
+
+
+async def load_own(tx: Tx, actor: Actor, booking_id: int) -> Booking:
+    """The booking, if the actor is its specialist."""
+    actor.require_specialist()
+    booking = await tx.bookings.get_booking(booking_id)
+    if booking is None or booking.specialist_id not in actor.specialist_ids:
+        raise NotAllowed()
+    return booking
+
+
+async def audit_reads(tx: Tx, actor: Actor, now: datetime, pupil_ids: list[int]) -> None:
+    """A read of a pupil's booking by someone else (a parent, the specialist) is audited."""
+    others = [pid for pid in pupil_ids if not actor.is_own(pid)]
+    await tx.audit.add_reads(now, actor.telegram_id, "read_booking", others)
+
+
+def new_call_link(config: BookingConfig) -> str:
+    # An unguessable room: 128 bits, so only those who are sent the link can join.
+    return config.call_link_template.format(room=secrets.token_urlsafe(16))
+
+
+async def confirm(
+    tx: Tx, reminders: ReminderService, config: BookingConfig, booking_id: int, now: datetime
+) -> Booking:
+    """Give a just-confirmed booking its call link and reminders."""
+    booking = await tx.bookings.get_booking(booking_id)
+    assert booking is not None and booking.state == BookingState.CONFIRMED  # noqa: S101
+    if not booking.call_link:
+        link = new_call_link(config)
+        await tx.bookings.set_call_link(booking_id, link)
+        booking = booking.model_copy(update={"call_link": link})
+    await plan_session_reminders(tx, reminders, config, booking, now)
+    return booking
+
+
+async def plan_session_reminders(
+    tx: Tx, reminders: ReminderService, config: BookingConfig, booking: Booking, now: datetime
+) -> None:
+    """Reminders of a confirmed session: before it, the evidence question, the agenda."""
+    ref = booking_ref(booking.id)
+    payload = BookingPayload(booking_id=booking.id)
+    everyone = await tx.bookings.parties(booking)
+    await reminders.plan_before(
+        tx,
+        everyone,
+        kind=ReminderKind.SESSION,
+        ref=ref,
+        event_at=booking.starts_at,
+        payload=payload,
+    )
+    closes = booking.ends_at + timedelta(hours=config.evidence_due_hours)
+    again = booking.ends_at + timedelta(hours=config.evidence_again_hours)
+    items = [
+        Planned(
+            chat_id=recipient.chat_id,
+            role=recipient.role,
+            kind=kind,
+            ref=ref,
+            due_at=due,
+            event_at=booking.ends_at,
+            not_after=closes,
+            payload=payload,
+        )
+        for recipient in everyone
+        if recipient.role != Role.SPECIALIST
+        for kind, due in (
+            (ReminderKind.EVIDENCE, booking.ends_at),
+            (ReminderKind.EVIDENCE_AGAIN, again),
+        )
+    ]
+    day = riga_day(booking.starts_at)
+    agenda_at = datetime.combine(day, time(config.agenda_hour, 0), tzinfo=RIGA)
+    if agenda_at > now:
+        items += [
+            Planned(
+                chat_id=recipient.chat_id,
+                role=recipient.role,
+                kind=ReminderKind.AGENDA,
+                ref=f"agenda:{booking.specialist_id}:{day.isoformat()}",
+                due_at=agenda_at,
+                not_after=riga_midnight(day + timedelta(days=1)),
+                payload=AgendaPayload(specialist_id=booking.specialist_id, day=day),
+            )
+            for recipient in everyone
+            if recipient.role == Role.SPECIALIST
+        ]
+    await reminders.plan(tx, items)
+
+
+async def announce(
+    tx: Tx,
+    reminders: ReminderService,
+    booking: Booking,
+    actor: Actor,
+    event: BookingEvent,
+    now: datetime,
+) -> Change:
+    """The change, with a notice planned for every other party (in this transaction)."""
+    if event in ANNOUNCED:
+        others = [r for r in await tx.bookings.parties(booking) if r.chat_id != actor.telegram_id]
+        await reminders.plan(tx, [notice(booking, event, r, now) for r in others])
+    return Change(booking=booking, event=event)
+
+
+def notice(booking: Booking, event: BookingEvent, to: Recipient, now: datetime) -> Planned:
+    return Planned(
+        chat_id=to.chat_id,
+        role=to.role,
+        kind=ReminderKind.NOTICE,
+        ref=f"notice:{booking.id}:{event.value}:{int(now.timestamp())}",
+        due_at=now,
+        event_at=booking.starts_at,
+        payload=NoticePayload(booking_id=booking.id, event=event.value),
+    )

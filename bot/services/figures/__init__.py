@@ -1,0 +1,1 @@
+"""Figures for coordinators and the funder, computed from the database."""

@@ -1,0 +1,1 @@
+"""Imports: one reader for every CSV file the school gives, and where each kind is stored."""

@@ -1,0 +1,1 @@
+"""Internship support for vocational students: days, transport claims and their decisions."""

@@ -1,0 +1,1 @@
+"""Meals delivered home: the family's confirmation, deliveries, caterers, and their facts."""

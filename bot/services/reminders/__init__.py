@@ -1,0 +1,1 @@
+"""Reminders: planning (planner), sending (dispatcher, pacing, sending), and /settings."""

@@ -1,0 +1,1 @@
+"""Care: the answer to words of crisis, and the alert to the school."""

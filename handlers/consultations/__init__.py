@@ -1,0 +1,1 @@
+"""Consultations: booking, my consultations, the specialist's desk and free time."""

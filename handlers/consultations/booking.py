@@ -1,0 +1,203 @@
+"""Booking a consultation (pupil or parent): whom for, the kind, a free time, a note, book."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.context import BotContext
+from bot.domain.consultations import BookingEvent, BookingState, SlotGone, SlotTaken
+from bot.domain.questions import BookingNote
+from handlers.consultations import routes
+from handlers.consultations.words import (
+    minutes_left,
+    offer_name,
+    session_title,
+    slot_pager,
+)
+from handlers.ui import Button, answer, menu_row
+
+
+async def start(update: Update, context: BotContext) -> None:
+    """Whom the consultation is for: a parent with several children chooses."""
+    await context.services.questions.end(context.actor)
+    pupils = context.actor.require_family()
+    t = context.texts
+    if len(pupils) == 1:
+        await show_offers(update, context, pupils[0].id)
+        return
+    if not pupils:
+        await answer(update, context, t("No pupil is linked to this account."), [menu_row(t)])
+        return
+    rows = [[(p.name, routes.BOOK_FOR.data(p.id))] for p in pupils]
+    rows.append(menu_row(t))
+    await answer(update, context, t("Whom is the consultation for?"), rows, edit=True)
+
+
+async def show_offers(update: Update, context: BotContext, pupil_id: int) -> None:
+    offers = await context.services.booking.offers(context.actor, pupil_id)
+    t = context.texts
+    if not offers:
+        text = t("The current support plan has no consultations to book.")
+        await answer(update, context, text, [menu_row(t)], edit=True)
+        return
+    rows: list[list[Button]] = [
+        [
+            (
+                t("{name} · {left}", name=offer_name(t, offer), left=minutes_left(t, offer)),
+                routes.SLOTS.data(pupil_id, offer.measure_id, 0),
+            )
+        ]
+        for offer in offers
+    ]
+    rows.append(menu_row(t))
+    text = t("Which consultation would you like to book? Your plan grants these:")
+    await answer(update, context, text, rows, edit=True)
+
+
+async def show_slots(
+    update: Update, context: BotContext, pupil_id: int, measure_id: int, page: int
+) -> None:
+    found = await context.services.booking.slot_page(context.actor, pupil_id, measure_id, page)
+    t = context.texts
+    name = offer_name(t, found.offer)
+    head = t("{name} ({left}). Choose a time:", name=name, left=minutes_left(t, found.offer))
+    if not found.slots:
+        head = t("{name}: no free times in the coming weeks. Please look again later.", name=name)
+    rows = slot_pager(
+        t,
+        found.slots,
+        pick=lambda slot: routes.SLOT_CHOSEN.data(pupil_id, measure_id, slot.id),
+        page_data=lambda p: routes.SLOTS.data(pupil_id, measure_id, p),
+        page=page,
+        has_more=found.has_more,
+        back=(t("⬅️ Back"), routes.BOOK_FOR.data(pupil_id)),
+    )
+    await answer(update, context, head, rows, edit=True)
+
+
+async def ask_note(
+    update: Update, context: BotContext, pupil_id: int, measure_id: int, slot_id: int
+) -> None:
+    # The slot is checked now, so a taken one is told before any typing.
+    await _preview_or_fresh_slots(update, context, pupil_id, measure_id, slot_id)
+    await context.services.questions.ask(
+        context.actor, BookingNote(pupil_id=pupil_id, measure_id=measure_id, slot_id=slot_id)
+    )
+    t = context.texts
+    text = t(
+        "If you like, write a short note for the specialist (what you would like to talk "
+        "about), up to {max} characters. Or press Skip.",
+        max=context.services.config.booking.note_max_chars,
+    )
+    rows = [
+        [(t("Skip ➡️"), routes.CONFIRM.data(pupil_id, measure_id, slot_id))],
+        [(t("⬅️ Other times"), routes.SLOTS.data(pupil_id, measure_id, 0))],
+    ]
+    await answer(update, context, text, rows, edit=True)
+
+
+async def _preview_or_fresh_slots(
+    update: Update, context: BotContext, pupil_id: int, measure_id: int, slot_id: int
+) -> None:
+    try:
+        await context.services.booking.preview(context.actor, pupil_id, measure_id, slot_id)
+    except (SlotTaken, SlotGone):
+        await show_slots(update, context, pupil_id, measure_id, 0)
+        raise
+
+
+async def confirm(
+    update: Update, context: BotContext, pupil_id: int, measure_id: int, slot_id: int
+) -> None:
+    await show_confirmation(update, context, pupil_id, measure_id, slot_id, edit=True)
+
+
+async def show_confirmation(
+    update: Update,
+    context: BotContext,
+    pupil_id: int,
+    measure_id: int,
+    slot_id: int,
+    *,
+    edit: bool,
+) -> None:
+    actor = context.actor
+    try:
+        offer, slot = await context.services.booking.preview(actor, pupil_id, measure_id, slot_id)
+    except (SlotTaken, SlotGone):
+        await show_slots(update, context, pupil_id, measure_id, 0)
+        raise
+    questions = context.services.questions
+    asked = questions.peek_as(actor.telegram_id, BookingNote)
+    note = asked.draft if asked and asked.is_for(pupil_id, measure_id, slot_id) else ""
+    if asked is None or not asked.is_for(pupil_id, measure_id, slot_id):
+        await questions.ask(
+            actor, BookingNote(pupil_id=pupil_id, measure_id=measure_id, slot_id=slot_id)
+        )
+    t = context.texts
+    lines = [
+        t("Please check and confirm:"),
+        offer_name(t, offer),
+        t("When: {when}", when=t.datetime(slot.starts_at)),
+        t("Specialist: {name}", name=slot.specialist_name),
+        t("Length: {minutes} min", minutes=slot.minutes),
+        t("Note: {note}", note=note) if note else t("No note."),
+        t("You can still type a note now to change it."),
+    ]
+    rows = [
+        [(t("✅ Book"), routes.BOOK.data(pupil_id, measure_id, slot_id))],
+        [(t("⬅️ Other times"), routes.SLOTS.data(pupil_id, measure_id, 0))],
+    ]
+    await answer(update, context, "\n".join(lines), rows, edit=edit)
+
+
+async def typed_note(update: Update, context: BotContext, asked: BookingNote, text: str) -> None:
+    """The note, typed while the confirmation waits: kept, and the screen shown again."""
+    note = context.services.booking.check_note(text)
+    await context.services.questions.ask(context.actor, asked.model_copy(update={"draft": note}))
+    await show_confirmation(
+        update, context, asked.pupil_id, asked.measure_id, asked.slot_id, edit=False
+    )
+
+
+async def book(
+    update: Update, context: BotContext, pupil_id: int, measure_id: int, slot_id: int
+) -> None:
+    actor = context.actor
+    services = context.services
+    asked = services.questions.peek_as(actor.telegram_id, BookingNote)
+    note = asked.draft if asked and asked.is_for(pupil_id, measure_id, slot_id) else ""
+    try:
+        change = await services.booking.book(actor, pupil_id, measure_id, slot_id, note)
+    except (SlotTaken, SlotGone):
+        await show_slots(update, context, pupil_id, measure_id, 0)
+        raise
+    await services.questions.end(actor)
+    t = context.texts
+    booking = change.booking
+    title, when = session_title(booking, t), t.datetime(booking.starts_at)
+    if change.event == BookingEvent.ALREADY:
+        context.toast = t("This time is already booked for you.")
+    confirmed = booking.state == BookingState.CONFIRMED
+    if confirmed:
+        text = t(
+            "Booked and confirmed: {title}, {when}, with {name}.\nCall: {link}",
+            title=title,
+            when=when,
+            name=booking.specialist_name,
+            link=booking.call_link,
+        )
+    else:
+        text = t(
+            "Request sent: {title}, {when}, with {name}. You will hear when the "
+            "specialist answers.",
+            title=title,
+            when=when,
+            name=booking.specialist_name,
+        )
+    rows: list[list[Button]] = []
+    if confirmed:
+        rows.append([(t("📅 Add to calendar (.ics)"), routes.ICS.data(booking.id))])
+    rows.append([(t("🗓 My consultations"), routes.MY_LIST.data())])
+    rows.append(menu_row(t))
+    await answer(update, context, text, rows, edit=True)

@@ -1,0 +1,249 @@
+"""The specialist's day: requests, today, the week, one session; /today and /week."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+
+from telegram import Update
+
+from bot.context import BotContext
+from bot.domain.consultations import Booking, BookingChanged, BookingState, SlotGone, SlotTaken
+from bot.domain.questions import CallDetails, CancelReason, DeclineReason
+from handlers.consultations import routes
+from handlers.consultations.words import STATE_ICONS, details, short_line, slot_pager
+from handlers.ui import Button, answer, guarded, is_editing, menu_row
+
+
+@guarded
+async def today_command(update: Update, context: BotContext) -> None:
+    await show_agenda(update, context, days=1)
+
+
+@guarded
+async def week_command(update: Update, context: BotContext) -> None:
+    await show_agenda(update, context, days=7)
+
+
+async def _fresh(
+    update: Update, context: BotContext, booking_id: int, act: Awaitable[object]
+) -> None:
+    """Do ``act``; if the booking changed meanwhile, show it as it stands now."""
+    try:
+        await act
+    except BookingChanged:
+        await show_session(update, context, booking_id)
+        raise
+
+
+async def show_inbox(update: Update, context: BotContext) -> None:
+    await context.services.questions.end(context.actor)
+    found = await context.services.desk.inbox(context.actor)
+    t = context.texts
+    rows: list[list[Button]] = [
+        [(short_line(t, b, for_specialist=True, mark=True), routes.SESSION.data(b.id))]
+        for b in found
+    ]
+    rows.append(menu_row(t))
+    text = t("Requests waiting for your answer:") if found else t("No requests are waiting.")
+    await answer(update, context, text, rows, edit=is_editing(update))
+
+
+async def show_today(update: Update, context: BotContext) -> None:
+    await show_agenda(update, context, days=1)
+
+
+async def show_week(update: Update, context: BotContext) -> None:
+    await show_agenda(update, context, days=7)
+
+
+async def show_agenda(update: Update, context: BotContext, days: int) -> None:
+    await context.services.questions.end(context.actor)
+    found = await context.services.desk.agenda(context.actor, days)
+    t = context.texts
+    if days == 1:
+        head = t("Today:") if found else t("No sessions today.")
+    else:
+        head = t("The next 7 days:") if found else t("No sessions in the next 7 days.")
+    lines = [head, *(_agenda_line(context, booking) for booking in found)]
+    rows: list[list[Button]] = [
+        [(short_line(t, b, for_specialist=True), routes.SESSION.data(b.id))] for b in found
+    ]
+    if days == 1:
+        rows.append([(t("🗓 This week"), routes.WEEK.data())])
+    else:
+        rows.append([(t("📆 Today"), routes.TODAY.data())])
+    rows.append(menu_row(t))
+    await answer(update, context, "\n".join(lines), rows, edit=is_editing(update))
+
+
+def _agenda_line(context: BotContext, booking: Booking) -> str:
+    t = context.texts
+    line = t(
+        "{icon} {when}, {minutes} min · {line}",
+        icon=STATE_ICONS[booking.state],
+        when=t.datetime(booking.starts_at),
+        minutes=booking.minutes,
+        line=short_line(t, booking, for_specialist=True).split(" · ", 1)[1],
+    )
+    if booking.urgent:
+        line = "🔴 " + line
+    if booking.call_link and booking.state == BookingState.CONFIRMED:
+        line += "\n   " + booking.call_link
+    return line
+
+
+async def show_session(update: Update, context: BotContext, booking_id: int) -> None:
+    await context.services.questions.end(context.actor)
+    booking = await context.services.desk.session(context.actor, booking_id)
+    t = context.texts
+    started = booking.starts_at <= context.services.clock.now()
+    rows: list[list[Button]] = []
+    if booking.state == BookingState.REQUESTED and not started:
+        rows.append([(t("✅ Accept"), routes.ACCEPT.data(booking.id))])
+        rows.append([(t("🔁 Propose another time"), routes.PROPOSALS.data(booking.id, 0))])
+        rows.append([(t("✖ Decline"), routes.DECLINE.data(booking.id))])
+    if booking.state == BookingState.CONFIRMED and not started:
+        rows.append([(t("📞 Phone or Telegram call instead"), routes.CALL.data(booking.id))])
+        rows.append([(t("✖ Cancel with a reason"), routes.SPECIALIST_CANCEL.data(booking.id))])
+    if (
+        booking.state in (BookingState.CONFIRMED, BookingState.HELD, BookingState.MISSED)
+        and started
+    ):
+        rows.append(
+            [
+                (t("✔ Held"), routes.HELD.data(booking.id)),
+                (t("⚠ Missed"), routes.MISSED.data(booking.id)),
+            ]
+        )
+    rows.append([(t("📥 Requests"), routes.INBOX.data()), (t("📆 Today"), routes.TODAY.data())])
+    text = details(t, booking, for_specialist=True)
+    await answer(update, context, text, rows, edit=is_editing(update))
+
+
+async def accept(update: Update, context: BotContext, booking_id: int) -> None:
+    await _fresh(
+        update, context, booking_id, context.services.desk.accept(context.actor, booking_id)
+    )
+    context.toast = context.texts("Accepted.")
+    await show_session(update, context, booking_id)
+
+
+async def held(update: Update, context: BotContext, booking_id: int) -> None:
+    await _fresh(
+        update,
+        context,
+        booking_id,
+        context.services.desk.mark(context.actor, booking_id, held=True),
+    )
+    await show_session(update, context, booking_id)
+
+
+async def missed(update: Update, context: BotContext, booking_id: int) -> None:
+    await _fresh(
+        update,
+        context,
+        booking_id,
+        context.services.desk.mark(context.actor, booking_id, held=False),
+    )
+    await show_session(update, context, booking_id)
+
+
+async def show_proposals(update: Update, context: BotContext, booking_id: int, page: int) -> None:
+    await context.services.questions.end(context.actor)
+    options = context.services.desk.proposal_options(context.actor, booking_id, page)
+    try:
+        slots = await options
+    except BookingChanged:
+        await show_session(update, context, booking_id)
+        raise
+    t = context.texts
+    rows = slot_pager(
+        t,
+        slots,
+        pick=lambda slot: routes.PROPOSE.data(booking_id, slot.id),
+        page_data=lambda p: routes.PROPOSALS.data(booking_id, p),
+        page=page,
+        has_more=len(slots) == context.services.config.booking.slots_per_page,
+        back=(t("⬅️ Back"), routes.SESSION.data(booking_id)),
+    )
+    text = (
+        t("Which of your free times do you propose?")
+        if slots
+        else t("You have no other free times. Add some under “My free time”.")
+    )
+    await answer(update, context, text, rows, edit=True)
+
+
+async def propose(update: Update, context: BotContext, booking_id: int, slot_id: int) -> None:
+    try:
+        await _fresh(
+            update,
+            context,
+            booking_id,
+            context.services.desk.propose(context.actor, booking_id, slot_id),
+        )
+    except (SlotTaken, SlotGone):
+        await show_proposals(update, context, booking_id, 0)
+        raise
+    context.toast = context.texts("Proposed. The pupil will answer.")
+    await show_session(update, context, booking_id)
+
+
+async def ask_decline(update: Update, context: BotContext, booking_id: int) -> None:
+    await _ask(
+        update,
+        context,
+        booking_id,
+        DeclineReason(booking_id=booking_id),
+        context.texts("Write the reason for declining. The pupil will read it."),
+    )
+
+
+async def ask_cancel(update: Update, context: BotContext, booking_id: int) -> None:
+    await _ask(
+        update,
+        context,
+        booking_id,
+        CancelReason(booking_id=booking_id),
+        context.texts("Write the reason for cancelling. The pupil will read it."),
+    )
+
+
+async def ask_call(update: Update, context: BotContext, booking_id: int) -> None:
+    text = context.texts(
+        "Write how you will call instead of the video link, e.g. "
+        "“I will phone you at 20012345” or “Telegram call”."
+    )
+    await _ask(update, context, booking_id, CallDetails(booking_id=booking_id), text)
+
+
+async def _ask(
+    update: Update,
+    context: BotContext,
+    booking_id: int,
+    question: DeclineReason | CancelReason | CallDetails,
+    text: str,
+) -> None:
+    await context.services.desk.session(context.actor, booking_id)  # the booking's specialist only
+    await context.services.questions.ask(context.actor, question)
+    rows = [[(context.texts("⬅️ Back"), routes.SESSION.data(booking_id))]]
+    await answer(update, context, text, rows, edit=True)
+
+
+async def typed_reason(
+    update: Update,
+    context: BotContext,
+    asked: DeclineReason | CancelReason | CallDetails,
+    text: str,
+) -> None:
+    """The reason or call details the specialist was asked for: saved, the pupil told."""
+    desk, actor = context.services.desk, context.actor
+    if isinstance(asked, DeclineReason):
+        change = await desk.decline(actor, asked.booking_id, text)
+    elif isinstance(asked, CancelReason):
+        change = await desk.cancel(actor, asked.booking_id, text)
+    else:
+        change = await desk.set_call_note(actor, asked.booking_id, text)
+    await context.services.questions.end(actor)
+    await answer(update, context, context.texts("Saved. The pupil is told."))
+    await show_session(update, context, change.booking.id)

@@ -1,0 +1,110 @@
+"""The consultations' reminders and notices, in the recipient's words."""
+
+from __future__ import annotations
+
+from bot.domain.consultations import (
+    BookingEvent,
+    BookingNotice,
+    BookingState,
+    DayAgenda,
+    EvidenceQuestion,
+    SessionSoon,
+)
+from bot.domain.errors import N_
+from bot.domain.models import Role
+from bot.domain.reminders import Recipient
+from bot.i18n import Texts
+from handlers.consultations import routes
+from handlers.consultations.words import session_title
+from handlers.sender import Renderers
+from handlers.ui import Reply
+
+# What the other parties hear when a booking changes; {who} is the other side's name.
+NOTICES = {
+    BookingEvent.REQUESTED: N_("New request: {title} with {who}, {when}."),
+    BookingEvent.CONFIRMED: N_("Confirmed: {title} with {who}, {when}."),
+    BookingEvent.CANCELLED: N_("Cancelled: {title} with {who}, {when}."),
+    BookingEvent.DECLINED: N_("Declined: {title} with {who}, {when}."),
+    BookingEvent.PROPOSED: N_(
+        "Another time is proposed for {title} with {who}: {when}. Does it suit?"
+    ),
+    BookingEvent.MOVED: N_("Moved: {title} with {who} is now {when}."),
+    BookingEvent.CALL: N_("New call details for {title} with {who}, {when}."),
+}
+
+
+def session_soon(fact: SessionSoon, to: Recipient, t: Texts) -> Reply:
+    booking = fact.booking
+    who = booking.pupil_name if fact.role == Role.SPECIALIST else booking.specialist_name
+    text = t(
+        "Reminder: {title} with {name}, {when}.\nCall: {link}",
+        title=session_title(booking, t),
+        name=who,
+        when=t.datetime(booking.starts_at),
+        link=booking.call_link,
+    )
+    return Reply(text=text)
+
+
+def evidence_question(fact: EvidenceQuestion, to: Recipient, t: Texts) -> Reply:
+    booking = fact.booking
+    text = t(
+        "Did the session take place? {title} with {name}, {when}. "
+        "Your answer is the programme's record of it.",
+        title=session_title(booking, t),
+        name=booking.specialist_name,
+        when=t.datetime(booking.starts_at),
+    )
+    rows = (
+        (
+            (t("✅ Yes, it took place"), routes.TOOK_PLACE.data(booking.id)),
+            (t("❌ No, it did not"), routes.DID_NOT.data(booking.id)),
+        ),
+    )
+    return Reply(text=text, rows=rows)
+
+
+def day_agenda(fact: DayAgenda, to: Recipient, t: Texts) -> Reply:
+    lines = [t("Your sessions today, {day}:", day=t.date(fact.day))]
+    for booking in fact.bookings:
+        lines.append(
+            t(
+                "{time} {title}: {pupil}",
+                time=t.time(booking.starts_at),
+                title=session_title(booking, t),
+                pupil=booking.pupil_name,
+            )
+        )
+    return Reply(text="\n".join(lines), rows=(((t("📆 Today"), routes.TODAY.data()),),))
+
+
+def booking_notice(fact: BookingNotice, to: Recipient, t: Texts) -> Reply:
+    booking, event = fact.booking, fact.event
+    is_specialist = fact.role == Role.SPECIALIST
+    who = booking.pupil_name if is_specialist else booking.specialist_name
+    title = session_title(booking, t)
+    lines = [t(NOTICES[event], title=title, who=who, when=t.datetime(booking.starts_at))]
+    if fact.role == Role.GUARDIAN:
+        lines.append(t("Pupil: {name}", name=booking.pupil_name))
+    if booking.reason and event in (BookingEvent.CANCELLED, BookingEvent.DECLINED):
+        lines.append(t("Reason: {reason}", reason=booking.reason))
+    if booking.call_link and booking.state == BookingState.CONFIRMED:
+        lines.append(t("Call: {link}", link=booking.call_link))
+    rows: tuple[tuple[tuple[str, str], ...], ...]
+    if is_specialist:
+        rows = (((t("Open"), routes.SESSION.data(booking.id)),),)
+    elif event == BookingEvent.PROPOSED:
+        rows = (
+            ((t("✅ Accept this time"), routes.TAKE_PROPOSAL.data(booking.id)),),
+            ((t("✖ Cancel the request"), routes.REFUSE_PROPOSAL.data(booking.id)),),
+        )
+    else:
+        rows = (((t("Open"), routes.MY_BOOKING.data(booking.id)),),)
+    return Reply(text="\n".join(lines), rows=rows)
+
+
+def register(renderers: Renderers) -> None:
+    renderers.register(SessionSoon, session_soon)
+    renderers.register(EvidenceQuestion, evidence_question)
+    renderers.register(DayAgenda, day_agenda)
+    renderers.register(BookingNotice, booking_notice)

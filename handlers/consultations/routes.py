@@ -1,0 +1,50 @@
+"""Buttons of consultations: booking (bk), my consultations (mc), evidence (ev), desk (sp)."""
+
+from __future__ import annotations
+
+from handlers.buttons import FLAG, ID, PAGE, WEEKDAY, Route
+
+# Booking, the pupil's or parent's: pupil, measure, then a slot.
+BOOK_START = Route("bk", "start")
+BOOK_FOR = Route("bk", "kid", (ID,))
+SLOTS = Route("bk", "k", (ID, ID, PAGE))
+SLOT_CHOSEN = Route("bk", "s", (ID, ID, ID))  # asks the note
+CONFIRM = Route("bk", "c", (ID, ID, ID))
+BOOK = Route("bk", "ok", (ID, ID, ID))
+
+# My consultations (a booking id first).
+MY_LIST = Route("mc", "list")
+MY_BOOKING = Route("mc", "b", (ID,))
+ICS = Route("mc", "ics", (ID,))
+MOVE = Route("mc", "mv", (ID, PAGE))
+MOVE_TO = Route("mc", "mt", (ID, ID))
+CANCEL = Route("mc", "cx", (ID,))
+CANCEL_OK = Route("mc", "cxok", (ID,))
+TAKE_PROPOSAL = Route("mc", "pa", (ID,))
+REFUSE_PROPOSAL = Route("mc", "pr", (ID,))
+TOOK_PLACE = Route("ev", "yes", (ID,))
+DID_NOT = Route("ev", "no", (ID,))
+
+# The specialist's desk.
+INBOX = Route("sp", "in")
+TODAY = Route("sp", "today")
+WEEK = Route("sp", "week")
+SESSION = Route("sp", "b", (ID,))
+ACCEPT = Route("sp", "acc", (ID,))
+DECLINE = Route("sp", "dec", (ID,))  # asks the reason
+PROPOSALS = Route("sp", "pr", (ID, PAGE))
+PROPOSE = Route("sp", "pt", (ID, ID))
+HELD = Route("sp", "held", (ID,))
+MISSED = Route("sp", "miss", (ID,))
+SPECIALIST_CANCEL = Route("sp", "cx", (ID,))  # asks the reason
+CALL = Route("sp", "call", (ID,))  # asks the call details
+
+# The specialist's free time.
+FREE_TIME = Route("sp", "free")
+WEEKLY = Route("sp", "wk")
+WEEKLY_DAY = Route("sp", "wday", (WEEKDAY,))  # asks the hours
+ONE_OFF = Route("sp", "one")  # asks a date and time
+DAY_OFF = Route("sp", "off")  # asks a date
+WITHDRAW = Route("sp", "wd", (ID,))
+REMOVE_RULE = Route("sp", "rx", (ID,))
+AUTO_CONFIRM = Route("sp", "auto", (FLAG,))

@@ -1,0 +1,58 @@
+"""The consultations' handlers, in the order they are tried."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram.ext import BaseHandler, CommandHandler
+
+from handlers.consultations import booking, desk, free_time, mine, routes
+from handlers.ui import button
+
+
+def handlers() -> list[BaseHandler[Any, Any, Any]]:
+    return [
+        CommandHandler("today", desk.today_command),
+        CommandHandler("week", desk.week_command),
+        # Booking (pupil or parent).
+        button(routes.BOOK_START, booking.start),
+        button(routes.BOOK_FOR, booking.show_offers),
+        button(routes.SLOTS, booking.show_slots),
+        button(routes.SLOT_CHOSEN, booking.ask_note),
+        button(routes.CONFIRM, booking.confirm),
+        button(routes.BOOK, booking.book),
+        # My consultations, and the evidence.
+        button(routes.MY_LIST, mine.show_list),
+        button(routes.MY_BOOKING, mine.show_booking),
+        button(routes.ICS, mine.send_ics),
+        button(routes.MOVE, mine.show_move),
+        button(routes.MOVE_TO, mine.move_to),
+        button(routes.CANCEL, mine.ask_cancel),
+        button(routes.CANCEL_OK, mine.cancel),
+        button(routes.TAKE_PROPOSAL, mine.take_proposal),
+        button(routes.REFUSE_PROPOSAL, mine.refuse_proposal),
+        button(routes.TOOK_PLACE, mine.took_place),
+        button(routes.DID_NOT, mine.did_not),
+        # The specialist's desk.
+        button(routes.INBOX, desk.show_inbox),
+        button(routes.TODAY, desk.show_today),
+        button(routes.WEEK, desk.show_week),
+        button(routes.SESSION, desk.show_session),
+        button(routes.ACCEPT, desk.accept),
+        button(routes.DECLINE, desk.ask_decline),
+        button(routes.PROPOSALS, desk.show_proposals),
+        button(routes.PROPOSE, desk.propose),
+        button(routes.HELD, desk.held),
+        button(routes.MISSED, desk.missed),
+        button(routes.SPECIALIST_CANCEL, desk.ask_cancel),
+        button(routes.CALL, desk.ask_call),
+        # The specialist's free time.
+        button(routes.FREE_TIME, free_time.show),
+        button(routes.WEEKLY, free_time.choose_weekday),
+        button(routes.WEEKLY_DAY, free_time.ask_weekly),
+        button(routes.ONE_OFF, free_time.ask_one_off),
+        button(routes.DAY_OFF, free_time.ask_day_off),
+        button(routes.WITHDRAW, free_time.withdraw),
+        button(routes.REMOVE_RULE, free_time.remove_rule),
+        button(routes.AUTO_CONFIRM, free_time.set_auto),
+    ]

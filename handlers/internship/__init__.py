@@ -1,0 +1,1 @@
+"""Internship support: the student's screens and the coordinators' claims."""

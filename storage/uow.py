@@ -1,0 +1,120 @@
+"""The unit of work: repositories bound to one transaction, so services never see SQL.
+
+``async with uow.write() as tx:`` opens one ``BEGIN IMMEDIATE`` transaction (writes are
+serialized, see :class:`storage.db.Database`) and gives ``tx.bookings``, ``tx.slots``,
+``tx.reminders``... all on it: everything done inside commits together or not at all.
+``async with uow.read() as tx:`` gives the same repositories on the reader connection,
+for screens that only read. A service shows where its transaction begins; it never holds
+a connection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from functools import cached_property
+
+from storage.accounts import AccountsRepo
+from storage.audit import AuditRepo
+from storage.care import CareRepo
+from storage.consultations.bookings import BookingsRepo
+from storage.consultations.slots import SlotsRepo
+from storage.db import Connection, Database
+from storage.imports import ImportsRepo
+from storage.internship import InternshipRepo
+from storage.meals import MealsRepo
+from storage.people import PeopleRepo
+from storage.questions import QuestionsRepo
+from storage.reminders import RemindersRepo
+from storage.retention import RetentionRepo
+from storage.settings import SettingsRepo
+
+
+class Tx:
+    """The repositories of one transaction (or of the reader, for :meth:`UnitOfWork.read`)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self._after_commit: list[Callable[[], None]] = []
+
+    def after_commit(self, action: Callable[[], None]) -> None:
+        """Run ``action`` once the transaction has committed (never if it rolls back)."""
+        self._after_commit.append(action)
+
+    def _committed(self) -> None:
+        for action in self._after_commit:
+            action()
+
+    @cached_property
+    def accounts(self) -> AccountsRepo:
+        return AccountsRepo(self.conn)
+
+    @cached_property
+    def audit(self) -> AuditRepo:
+        return AuditRepo(self.conn)
+
+    @cached_property
+    def people(self) -> PeopleRepo:
+        return PeopleRepo(self.conn)
+
+    @cached_property
+    def bookings(self) -> BookingsRepo:
+        return BookingsRepo(self.conn)
+
+    @cached_property
+    def slots(self) -> SlotsRepo:
+        return SlotsRepo(self.conn)
+
+    @cached_property
+    def reminders(self) -> RemindersRepo:
+        return RemindersRepo(self.conn)
+
+    @cached_property
+    def settings(self) -> SettingsRepo:
+        return SettingsRepo(self.conn)
+
+    @cached_property
+    def questions(self) -> QuestionsRepo:
+        return QuestionsRepo(self.conn)
+
+    @cached_property
+    def meals(self) -> MealsRepo:
+        return MealsRepo(self.conn)
+
+    @cached_property
+    def internship(self) -> InternshipRepo:
+        return InternshipRepo(self.conn)
+
+    @cached_property
+    def care(self) -> CareRepo:
+        return CareRepo(self.conn)
+
+    @cached_property
+    def retention(self) -> RetentionRepo:
+        return RetentionRepo(self.conn)
+
+    @cached_property
+    def imports(self) -> ImportsRepo:
+        return ImportsRepo(self.conn)
+
+
+class UnitOfWork:
+    """Where services begin their transactions."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[Tx]:
+        """One write transaction; it commits when the block ends, or rolls back on error."""
+        async with self.db.write() as conn:
+            tx = Tx(conn)
+            yield tx
+        tx._committed()
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[Tx]:
+        """The reader connection: for screens that only read (no transaction of their own)."""
+        tx = Tx(self.db.reader)
+        yield tx
+        tx._committed()
