@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
@@ -137,3 +137,18 @@ def button(route: Route, handler: ButtonHandler) -> CallbackQueryHandler[BotCont
 def is_editing(update: Update) -> bool:
     """Whether the answer replaces the pressed message (else it is a new message)."""
     return update.callback_query is not None
+
+
+T = TypeVar("T")
+
+
+async def refreshing(
+    act: Awaitable[T], show: Callable[[], Awaitable[None]], *errors: type[DomainError]
+) -> T:
+    """``act``'s result; on one of ``errors`` (the screen went stale), ``show`` the screen
+    as it stands now, then let the error tell the user why."""
+    try:
+        return await act
+    except errors:
+        await show()
+        raise

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Awaitable
+from typing import TypeVar
+
 from telegram import Update
 
 from bot.context import BotContext
@@ -14,7 +18,9 @@ from handlers.consultations.words import (
     session_title,
     slot_pager,
 )
-from handlers.ui import Button, answer, menu_row
+from handlers.ui import Button, answer, menu_row, refreshing
+
+T = TypeVar("T")
 
 
 async def start(update: Update, context: BotContext) -> None:
@@ -79,7 +85,13 @@ async def ask_note(
     update: Update, context: BotContext, pupil_id: int, measure_id: int, slot_id: int
 ) -> None:
     # The slot is checked now, so a taken one is told before any typing.
-    await _preview_or_fresh_slots(update, context, pupil_id, measure_id, slot_id)
+    await _fresh_slots(
+        update,
+        context,
+        pupil_id,
+        measure_id,
+        context.services.booking.preview(context.actor, pupil_id, measure_id, slot_id),
+    )
     await context.services.questions.ask(
         context.actor, BookingNote(pupil_id=pupil_id, measure_id=measure_id, slot_id=slot_id)
     )
@@ -96,14 +108,12 @@ async def ask_note(
     await answer(update, context, text, rows, edit=True)
 
 
-async def _preview_or_fresh_slots(
-    update: Update, context: BotContext, pupil_id: int, measure_id: int, slot_id: int
-) -> None:
-    try:
-        await context.services.booking.preview(context.actor, pupil_id, measure_id, slot_id)
-    except (SlotTaken, SlotGone):
-        await show_slots(update, context, pupil_id, measure_id, 0)
-        raise
+async def _fresh_slots(
+    update: Update, context: BotContext, pupil_id: int, measure_id: int, act: Awaitable[T]
+) -> T:
+    """``act`` on a chosen time; if it was taken meanwhile, show the free times now."""
+    again = functools.partial(show_slots, update, context, pupil_id, measure_id, 0)
+    return await refreshing(act, again, SlotTaken, SlotGone)
 
 
 async def confirm(
@@ -122,11 +132,8 @@ async def show_confirmation(
     edit: bool,
 ) -> None:
     actor = context.actor
-    try:
-        offer, slot = await context.services.booking.preview(actor, pupil_id, measure_id, slot_id)
-    except (SlotTaken, SlotGone):
-        await show_slots(update, context, pupil_id, measure_id, 0)
-        raise
+    preview = context.services.booking.preview(actor, pupil_id, measure_id, slot_id)
+    offer, slot = await _fresh_slots(update, context, pupil_id, measure_id, preview)
     questions = context.services.questions
     asked = questions.peek_as(actor.telegram_id, BookingNote)
     note = asked.draft if asked and asked.is_for(pupil_id, measure_id, slot_id) else ""
@@ -167,11 +174,8 @@ async def book(
     services = context.services
     asked = services.questions.peek_as(actor.telegram_id, BookingNote)
     note = asked.draft if asked and asked.is_for(pupil_id, measure_id, slot_id) else ""
-    try:
-        change = await services.booking.book(actor, pupil_id, measure_id, slot_id, note)
-    except (SlotTaken, SlotGone):
-        await show_slots(update, context, pupil_id, measure_id, 0)
-        raise
+    booked = services.booking.book(actor, pupil_id, measure_id, slot_id, note)
+    change = await _fresh_slots(update, context, pupil_id, measure_id, booked)
     await services.questions.end(actor)
     t = context.texts
     booking = change.booking

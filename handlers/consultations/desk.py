@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable
+from typing import TypeVar
 
 from telegram import Update
 
@@ -11,7 +12,9 @@ from bot.domain.consultations import Booking, BookingChanged, BookingState, Slot
 from bot.domain.questions import CallDetails, CancelReason, DeclineReason
 from handlers.consultations import routes
 from handlers.consultations.words import STATE_ICONS, details, short_line, slot_pager
-from handlers.ui import Button, answer, guarded, is_editing, menu_row
+from handlers.ui import Button, answer, guarded, is_editing, menu_row, refreshing
+
+T = TypeVar("T")
 
 
 @guarded
@@ -22,17 +25,6 @@ async def today_command(update: Update, context: BotContext) -> None:
 @guarded
 async def week_command(update: Update, context: BotContext) -> None:
     await show_agenda(update, context, days=7)
-
-
-async def _fresh(
-    update: Update, context: BotContext, booking_id: int, act: Awaitable[object]
-) -> None:
-    """Do ``act``; if the booking changed meanwhile, show it as it stands now."""
-    try:
-        await act
-    except BookingChanged:
-        await show_session(update, context, booking_id)
-        raise
 
 
 async def show_inbox(update: Update, context: BotContext) -> None:
@@ -121,41 +113,38 @@ async def show_session(update: Update, context: BotContext, booking_id: int) -> 
 
 
 async def accept(update: Update, context: BotContext, booking_id: int) -> None:
-    await _fresh(
-        update, context, booking_id, context.services.desk.accept(context.actor, booking_id)
-    )
+    await _act(update, context, booking_id, context.services.desk.accept(context.actor, booking_id))
     context.toast = context.texts("Accepted.")
     await show_session(update, context, booking_id)
 
 
 async def held(update: Update, context: BotContext, booking_id: int) -> None:
-    await _fresh(
-        update,
-        context,
-        booking_id,
-        context.services.desk.mark(context.actor, booking_id, held=True),
-    )
-    await show_session(update, context, booking_id)
+    await _mark(update, context, booking_id, held=True)
 
 
 async def missed(update: Update, context: BotContext, booking_id: int) -> None:
-    await _fresh(
+    await _mark(update, context, booking_id, held=False)
+
+
+async def _mark(update: Update, context: BotContext, booking_id: int, *, held: bool) -> None:
+    await _act(
         update,
         context,
         booking_id,
-        context.services.desk.mark(context.actor, booking_id, held=False),
+        context.services.desk.mark(context.actor, booking_id, held=held),
     )
     await show_session(update, context, booking_id)
+
+
+async def _act(update: Update, context: BotContext, booking_id: int, act: Awaitable[T]) -> T:
+    """``act`` on the booking; if it changed meanwhile, show it as it stands now."""
+    return await refreshing(act, lambda: show_session(update, context, booking_id), BookingChanged)
 
 
 async def show_proposals(update: Update, context: BotContext, booking_id: int, page: int) -> None:
     await context.services.questions.end(context.actor)
     options = context.services.desk.proposal_options(context.actor, booking_id, page)
-    try:
-        slots = await options
-    except BookingChanged:
-        await show_session(update, context, booking_id)
-        raise
+    slots = await _act(update, context, booking_id, options)
     t = context.texts
     rows = slot_pager(
         t,
@@ -175,16 +164,17 @@ async def show_proposals(update: Update, context: BotContext, booking_id: int, p
 
 
 async def propose(update: Update, context: BotContext, booking_id: int, slot_id: int) -> None:
-    try:
-        await _fresh(
+    await refreshing(
+        _act(
             update,
             context,
             booking_id,
             context.services.desk.propose(context.actor, booking_id, slot_id),
-        )
-    except (SlotTaken, SlotGone):
-        await show_proposals(update, context, booking_id, 0)
-        raise
+        ),
+        lambda: show_proposals(update, context, booking_id, 0),
+        SlotTaken,
+        SlotGone,
+    )
     context.toast = context.texts("Proposed. The pupil will answer.")
     await show_session(update, context, booking_id)
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
+from typing import TypeVar
+
 from telegram import Update
 
 from bot.context import BotContext
@@ -10,7 +13,14 @@ from bot.domain.errors import DomainError
 from handlers.consultations import routes
 from handlers.consultations.calendar import session_ics
 from handlers.consultations.words import STATE_ICONS, details, short_line, slot_pager
-from handlers.ui import Button, answer, is_editing, menu_row
+from handlers.ui import Button, answer, is_editing, menu_row, refreshing
+
+T = TypeVar("T")
+
+
+async def _current(update: Update, context: BotContext, booking_id: int, act: Awaitable[T]) -> T:
+    """``act`` on the booking; if it changed meanwhile, show it as it stands now."""
+    return await refreshing(act, lambda: show_booking(update, context, booking_id), BookingChanged)
 
 
 async def show_list(update: Update, context: BotContext) -> None:
@@ -61,11 +71,8 @@ async def show_booking(update: Update, context: BotContext, booking_id: int) -> 
 
 async def send_ics(update: Update, context: BotContext, booking_id: int) -> None:
     t = context.texts
-    try:
-        booking = await context.services.booking.confirmed_booking(context.actor, booking_id)
-    except BookingChanged:
-        await show_booking(update, context, booking_id)
-        raise
+    confirmed = context.services.booking.confirmed_booking(context.actor, booking_id)
+    booking = await _current(update, context, booking_id, confirmed)
     await context.bot.send_document(
         context.actor.telegram_id,
         session_ics(booking, t),
@@ -75,11 +82,8 @@ async def send_ics(update: Update, context: BotContext, booking_id: int) -> None
 
 
 async def show_move(update: Update, context: BotContext, booking_id: int, page: int) -> None:
-    try:
-        slots = await context.services.booking.move_options(context.actor, booking_id, page)
-    except BookingChanged:
-        await show_booking(update, context, booking_id)
-        raise
+    options = context.services.booking.move_options(context.actor, booking_id, page)
+    slots = await _current(update, context, booking_id, options)
     t = context.texts
     rows = slot_pager(
         t,
@@ -95,14 +99,17 @@ async def show_move(update: Update, context: BotContext, booking_id: int, page: 
 
 
 async def move_to(update: Update, context: BotContext, booking_id: int, slot_id: int) -> None:
-    try:
-        await context.services.booking.move(context.actor, booking_id, slot_id)
-    except (SlotTaken, SlotGone):
-        await show_move(update, context, booking_id, 0)
-        raise
-    except BookingChanged:
-        await show_booking(update, context, booking_id)
-        raise
+    await refreshing(
+        _current(
+            update,
+            context,
+            booking_id,
+            context.services.booking.move(context.actor, booking_id, slot_id),
+        ),
+        lambda: show_move(update, context, booking_id, 0),
+        SlotTaken,
+        SlotGone,
+    )
     context.toast = context.texts("Moved.")
     await show_booking(update, context, booking_id)
 
@@ -117,11 +124,9 @@ async def ask_cancel(update: Update, context: BotContext, booking_id: int) -> No
 
 
 async def cancel(update: Update, context: BotContext, booking_id: int) -> None:
-    try:
-        await context.services.booking.cancel(context.actor, booking_id)
-    except BookingChanged:
-        await show_booking(update, context, booking_id)
-        raise
+    await _current(
+        update, context, booking_id, context.services.booking.cancel(context.actor, booking_id)
+    )
     context.toast = context.texts("Cancelled.")
     await show_booking(update, context, booking_id)
 
@@ -137,11 +142,8 @@ async def refuse_proposal(update: Update, context: BotContext, booking_id: int) 
 async def _answer_proposal(
     update: Update, context: BotContext, booking_id: int, *, accept: bool
 ) -> None:
-    try:
-        await context.services.answers.answer_proposal(context.actor, booking_id, accept=accept)
-    except DomainError:
-        await show_booking(update, context, booking_id)
-        raise
+    answered = context.services.answers.answer_proposal(context.actor, booking_id, accept=accept)
+    await refreshing(answered, lambda: show_booking(update, context, booking_id), DomainError)
     await show_booking(update, context, booking_id)
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
+from babel.messages.pofile import read_po
 
 from bot.i18n import Translator
 from bot.i18n_check import extracted, missing
@@ -57,3 +59,19 @@ def test_the_language_falls_back_to_the_default(translator: Translator) -> None:
     assert translator.pick_language(None, "de") == "lv"
     assert translator.pick_language(None, "ru-RU") == "ru"
     assert translator.pick_language("en", "ru") == "en"
+
+
+@pytest.mark.parametrize("language", ["lv", "ru"])
+def test_each_english_text_is_translated_in_one_place_only(language: str) -> None:
+    """Two catalogs translating one text would let the one loaded last win, silently."""
+    found: dict[str, list[str]] = {}
+    folder = Path(__file__).resolve().parents[2] / "bot" / "locales" / language / "LC_MESSAGES"
+    for path in sorted(folder.glob("*.po")):
+        with path.open("rb") as handle:
+            for message in read_po(handle, locale=language):
+                msgid = message.id if isinstance(message.id, str) else message.id[0]
+                key = f"{message.context}\x04{msgid}" if message.context else msgid
+                if msgid:
+                    found.setdefault(key, []).append(path.name)
+    twice = {key: files for key, files in found.items() if len(files) > 1}
+    assert twice == {}

@@ -18,11 +18,10 @@ from bot.domain.consultations import (
     NotStartedYet,
     SlotState,
 )
-from bot.domain.dates import riga_day
 from bot.domain.reminders import ReminderKind
 from bot.services.consultations import sessions
 from bot.services.consultations.booking import ConsultationsBase
-from bot.services.consultations.rules import check_booking
+from bot.services.consultations.rules import check_change
 
 ASKED = (BookingState.CONFIRMED, BookingState.HELD, BookingState.MISSED)
 
@@ -43,34 +42,20 @@ class AnswersService(ConsultationsBase):
                 pupil = actor.require_pupil(booking.pupil_id)
                 slot = await tx.slots.get_slot(booking.slot_id)
                 assert slot is not None  # noqa: S101 - a booking's slot is never deleted
-                same_plan = await tx.people.plan_in_force(pupil.id, riga_day(slot.starts_at))
-                freed = booking.minutes if same_plan and same_plan.id == booking.plan_id else 0
-                await check_booking(
-                    tx,
-                    self.config,
-                    pupil_id=pupil.id,
-                    school_id=pupil.school_id,
-                    kind=booking.kind,
-                    subject=booking.subject,
-                    slot=slot,
-                    now=now,
-                    freed_minutes=freed,
-                    new=False,
-                    notice=False,
+                await check_change(
+                    tx, self.config, booking, pupil.school_id, slot, now, notice=False
                 )
                 await tx.bookings.update_state(
                     booking_id, BookingState.CONFIRMED, now, expect=(BookingState.PROPOSED,)
                 )
                 booking = await sessions.confirm(tx, self.reminders, self.config, booking_id, now)
-                event = BookingEvent.CONFIRMED
-            else:
-                await tx.bookings.update_state(
-                    booking_id, BookingState.CANCELLED, now, expect=(BookingState.PROPOSED,)
+                return await sessions.announce(
+                    tx, self.reminders, booking, actor, BookingEvent.CONFIRMED, now
                 )
-                await tx.slots.set_slot_state(booking.slot_id, SlotState.FREE)
-                booking = await sessions.reload(tx, booking_id)
-                event = BookingEvent.CANCELLED
-            return await sessions.announce(tx, self.reminders, booking, actor, event, now)
+            ending = (BookingState.CANCELLED, BookingEvent.CANCELLED)
+            return await sessions.end(
+                tx, self.reminders, booking, actor, ending, SlotState.FREE, now
+            )
 
     async def answer_evidence(self, actor: Actor, booking_id: int, took_place: bool) -> Change:
         """The pupil (or a parent) says whether the session took place: the evidence."""

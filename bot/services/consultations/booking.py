@@ -34,7 +34,12 @@ from bot.domain.errors import check_text
 from bot.domain.models import SupportPlan
 from bot.services.consultations import sessions
 from bot.services.consultations.availability import AvailabilityService
-from bot.services.consultations.rules import check_booking, offer_of
+from bot.services.consultations.rules import (
+    check_booking,
+    check_change,
+    confirms_at_once,
+    offer_of,
+)
 from bot.services.reminders.planner import ReminderService
 from storage.uow import UnitOfWork
 
@@ -152,8 +157,7 @@ class BookingService(ConsultationsBase):
             )
             if not await tx.slots.take_slot(slot_id):
                 raise SlotTaken()
-            auto = await tx.slots.get_auto_confirm(slot.specialist_id)
-            confirmed = self.config.auto_confirm_default if auto is None else auto
+            confirmed = await confirms_at_once(tx, self.config, slot.specialist_id)
             try:
                 booking_id = await tx.bookings.insert_booking(
                     slot_id=slot_id,
@@ -213,14 +217,9 @@ class BookingService(ConsultationsBase):
             if not booking.is_open or booking.starts_at <= now:
                 raise BookingChanged()
             self._check_cutoff(booking, now)
-            await tx.bookings.update_state(
-                booking_id, BookingState.CANCELLED, now, expect=(booking.state,), reason=""
-            )
-            await tx.slots.set_slot_state(booking.slot_id, SlotState.FREE)
-            await self.reminders.cancel(tx, sessions.booking_ref(booking_id))
-            booking = await sessions.reload(tx, booking_id)
-            return await sessions.announce(
-                tx, self.reminders, booking, actor, BookingEvent.CANCELLED, now
+            ending = (BookingState.CANCELLED, BookingEvent.CANCELLED)
+            return await sessions.end(
+                tx, self.reminders, booking, actor, ending, SlotState.FREE, now
             )
 
     def _check_cutoff(self, booking: Booking, now: datetime) -> None:
@@ -260,27 +259,13 @@ class BookingService(ConsultationsBase):
             if slot.state != SlotState.FREE:
                 raise SlotTaken() if slot.state == SlotState.BOOKED else SlotGone()
             pupil = actor.require_pupil(booking.pupil_id)
-            same_plan = await tx.people.plan_in_force(booking.pupil_id, riga_day(slot.starts_at))
-            freed = booking.minutes if same_plan and same_plan.id == booking.plan_id else 0
-            await check_booking(
-                tx,
-                self.config,
-                pupil_id=pupil.id,
-                school_id=pupil.school_id,
-                kind=booking.kind,
-                subject=booking.subject,
-                slot=slot,
-                now=now,
-                freed_minutes=freed,
-                new=False,
-            )
+            await check_change(tx, self.config, booking, pupil.school_id, slot, now)
             if not await tx.slots.take_slot(slot_id):
                 raise SlotTaken()
             await tx.slots.set_slot_state(booking.slot_id, SlotState.FREE)
             await self.reminders.cancel(tx, sessions.booking_ref(booking_id))
-            auto = await tx.slots.get_auto_confirm(slot.specialist_id)
-            confirmed = booking.state == BookingState.CONFIRMED and (
-                self.config.auto_confirm_default if auto is None else auto
+            confirmed = booking.state == BookingState.CONFIRMED and await confirms_at_once(
+                tx, self.config, slot.specialist_id
             )
             state = BookingState.CONFIRMED if confirmed else BookingState.REQUESTED
             await tx.bookings.move_to_slot(

@@ -103,17 +103,9 @@ class DeskService(ConsultationsBase):
             booking = await sessions.load_own(tx, actor, booking_id)
             if booking.state != BookingState.REQUESTED:
                 raise BookingChanged()
-            await tx.bookings.update_state(
-                booking_id,
-                BookingState.DECLINED,
-                now,
-                expect=(BookingState.REQUESTED,),
-                reason=reason,
-            )
-            await tx.slots.set_slot_state(booking.slot_id, SlotState.FREE)
-            booking = await sessions.reload(tx, booking_id)
-            return await sessions.announce(
-                tx, self.reminders, booking, actor, BookingEvent.DECLINED, now
+            ending = (BookingState.DECLINED, BookingEvent.DECLINED)
+            return await sessions.end(
+                tx, self.reminders, booking, actor, ending, SlotState.FREE, now, reason
             )
 
     async def cancel(self, actor: Actor, booking_id: int, reason: str) -> Change:
@@ -124,14 +116,10 @@ class DeskService(ConsultationsBase):
             booking = await sessions.load_own(tx, actor, booking_id)
             if not booking.is_open or booking.starts_at <= now:
                 raise BookingChanged()
-            await tx.bookings.update_state(
-                booking_id, BookingState.CANCELLED, now, expect=(booking.state,), reason=reason
-            )
-            await tx.slots.set_slot_state(booking.slot_id, SlotState.WITHDRAWN)
-            await self.reminders.cancel(tx, sessions.booking_ref(booking_id))
-            booking = await sessions.reload(tx, booking_id)
-            return await sessions.announce(
-                tx, self.reminders, booking, actor, BookingEvent.CANCELLED, now
+            # A specialist who cancels is not free then: the time is withdrawn.
+            ending = (BookingState.CANCELLED, BookingEvent.CANCELLED)
+            return await sessions.end(
+                tx, self.reminders, booking, actor, ending, SlotState.WITHDRAWN, now, reason
             )
 
     async def proposal_options(self, actor: Actor, booking_id: int, page: int = 0) -> list[Slot]:

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from bot.config import BookingConfig
 from bot.domain.consultations import (
     BOOKABLE,
+    Booking,
     NoHoursLeft,
     NotInPlan,
     Offer,
@@ -84,3 +85,38 @@ async def check_booking(
     if new and await tx.bookings.count_open(pupil_id, now) >= config.max_open_bookings:
         raise TooManyOpen(count=config.max_open_bookings)
     return plan
+
+
+async def check_change(
+    tx: Tx,
+    config: BookingConfig,
+    booking: Booking,
+    school_id: str,
+    slot: Slot,
+    now: datetime,
+    *,
+    notice: bool = True,
+) -> SupportPlan:
+    """:func:`check_booking` for an existing booking going to ``slot`` (a move, or a
+    proposed time taken): its own minutes count again only under the same plan."""
+    same_plan = await tx.people.plan_in_force(booking.pupil_id, riga_day(slot.starts_at))
+    freed = booking.minutes if same_plan and same_plan.id == booking.plan_id else 0
+    return await check_booking(
+        tx,
+        config,
+        pupil_id=booking.pupil_id,
+        school_id=school_id,
+        kind=booking.kind,
+        subject=booking.subject,
+        slot=slot,
+        now=now,
+        freed_minutes=freed,
+        new=False,
+        notice=notice,
+    )
+
+
+async def confirms_at_once(tx: Tx, config: BookingConfig, specialist_id: int) -> bool:
+    """Whether the specialist's requests are confirmed without their acceptance."""
+    auto = await tx.slots.get_auto_confirm(specialist_id)
+    return config.auto_confirm_default if auto is None else auto

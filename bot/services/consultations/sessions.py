@@ -12,7 +12,7 @@ from datetime import datetime, time, timedelta
 
 from bot.config import BookingConfig
 from bot.domain.actor import Actor
-from bot.domain.consultations import Booking, BookingEvent, BookingState, Change
+from bot.domain.consultations import Booking, BookingEvent, BookingState, Change, SlotState
 from bot.domain.dates import RIGA, riga_day, riga_midnight
 from bot.domain.errors import NotAllowed
 from bot.domain.models import Role
@@ -174,6 +174,26 @@ async def announce(
         others = [r for r in await tx.bookings.parties(booking) if r.chat_id != actor.telegram_id]
         await reminders.plan(tx, [notice(booking, event, r, now) for r in others])
     return Change(booking=booking, event=event)
+
+
+async def end(
+    tx: Tx,
+    reminders: ReminderService,
+    booking: Booking,
+    actor: Actor,
+    ending: tuple[BookingState, BookingEvent],
+    slot_becomes: SlotState,
+    now: datetime,
+    reason: str = "",
+) -> Change:
+    """Close a booking (cancelled or declined): its time freed or withdrawn, its
+    reminders cancelled, and the other parties told."""
+    state, event = ending
+    await tx.bookings.update_state(booking.id, state, now, expect=(booking.state,), reason=reason)
+    await tx.slots.set_slot_state(booking.slot_id, slot_becomes)
+    await reminders.cancel(tx, booking_ref(booking.id))
+    ended = await reload(tx, booking.id)
+    return await announce(tx, reminders, ended, actor, event, now)
 
 
 def notice(booking: Booking, event: BookingEvent, to: Recipient, now: datetime) -> Planned:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bot.clock import Clock
 from bot.domain.actor import Actor
-from bot.domain.errors import NotAllowed, TextExpected
+from bot.domain.errors import NotAllowed, NothingAwaited, TextExpected
 from bot.domain.internship import (
     REASON_MAX,
     AlreadyDecided,
@@ -86,10 +86,11 @@ class ClaimsService:
             return claim
 
     async def take_return_reason(self, actor: Actor, text: str | None) -> TransportClaim:
+        actor.require_coordinator()
         async with self.uow.write() as tx:
             question = await self.questions.current(tx, actor, ReturnReason)
             if question is None:
-                raise NotAllowed()
+                raise NothingAwaited()
             if text is None:
                 raise TextExpected()
             reason = clean_note(text, REASON_MAX)

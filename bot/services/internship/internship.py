@@ -9,7 +9,7 @@ from bot.config import MealsConfig
 from bot.domain.actor import Actor, PupilRef
 from bot.domain.dates import Towards, parse_day, riga_day
 from bot.domain.eligibility import INTERNSHIP_MEASURES, Eligibility, Measure, ProgrammeRules, check
-from bot.domain.errors import NotAllowed, TextExpected
+from bot.domain.errors import NotAllowed, NothingAwaited, TextExpected
 from bot.domain.internship import (
     ClaimDraft,
     InvalidDates,
@@ -118,7 +118,7 @@ class InternshipService:
         async with self.uow.write() as tx:
             question = await self.questions.current(tx, actor, ClaimAnswer)
             if question is None:
-                raise NotAllowed()
+                raise NothingAwaited()
             draft = question.draft
             if draft.step == "photo":
                 if photo is None:

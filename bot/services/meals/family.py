@@ -10,7 +10,7 @@ from __future__ import annotations
 from bot.clock import Clock
 from bot.domain.actor import Actor, PupilRef
 from bot.domain.eligibility import Eligibility, ProgrammeRules, check
-from bot.domain.errors import NotAllowed, TextExpected
+from bot.domain.errors import NotAllowed, NothingAwaited, TextExpected
 from bot.domain.meals import (
     WEEKDAYS,
     Caterer,
@@ -25,7 +25,7 @@ from bot.domain.meals import (
     clean_note,
     normalize_phone,
 )
-from bot.domain.models import Model, Pupil, School
+from bot.domain.models import Model, Pupil, Role, School
 from bot.domain.questions import MealAnswer
 from bot.services.meals.deliveries import DeliveryService
 from bot.services.questions import Questions
@@ -126,9 +126,10 @@ class MealsService:
         self, tx: Tx, actor: Actor, pupil_id: int | None, step: str | None
     ) -> tuple[MealDraft, Pupil, Caterer]:
         """The draft being entered; a button for another child or step is stale or forged."""
+        actor.require_role(Role.GUARDIAN)
         question = await self.questions.current(tx, actor, MealAnswer)
         if question is None:
-            raise NotAllowed()
+            raise NothingAwaited()
         draft = question.draft
         if (pupil_id is not None and draft.pupil_id != pupil_id) or (
             step is not None and draft.step != step

@@ -1,0 +1,395 @@
+"""Rights as a table: every service method that takes an Actor, role x action x whose data.
+
+Each row calls one method the way a user of each role would, on data that is theirs (or
+their school's) and on data that is someone else's. A role that may not do it gets
+NotAllowed or NotLinked; a role that may gets past the rights check (another rule may
+still say no: that is not a rights question). A test fails when a service grows a method
+that takes an Actor and has no row here.
+"""
+
+from __future__ import annotations
+
+import inspect
+import typing
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.clock import FakeClock
+from bot.config import Config
+from bot.domain.actor import Actor
+from bot.domain.errors import DomainError, NotAllowed, NotLinked
+from bot.domain.meals import FailReason, SubscriptionState
+from bot.domain.models import Role
+from bot.domain.questions import DayOff
+from bot.domain.reminders import ReminderKind
+from bot.runtime import Services
+from tests.factories import World, actor_of, add_caterer, add_internship_plan, add_slot, link
+from tests.factories import make_world as make_school
+
+RIGA = ZoneInfo("Europe/Riga")
+SESSION = datetime(2026, 12, 3, 14, 0, tzinfo=RIGA)
+
+# One account of each kind; "student" is the vocational pupil of the other school.
+ACCOUNTS = {
+    "pupil": 1,
+    "guardian": 2,
+    "specialist": 3,
+    "coordinator": 4,
+    "regional": 5,
+    "caterer": 6,
+    "student": 7,
+    "stranger": 8,
+    "school2": 9,  # the coordinator of the student's school
+}
+EVERYONE = frozenset(ACCOUNTS)
+FAMILY = frozenset({"pupil", "guardian", "student"})
+LINKED = EVERYONE - {"stranger"}
+COORDINATORS = frozenset({"coordinator", "regional", "school2"})
+
+
+@dataclass
+class Stage:
+    """The world the rows act on: ids of the things each role may or may not touch."""
+
+    services: Services
+    world: World
+    booking: int  # the pupil's confirmed session with the teacher
+    free_slot: int  # another free time of the teacher
+    rule: int  # the teacher's weekly hours
+    delivery: int  # the pupil's meal delivery, today
+    claim: int  # the student's transport claim (the other school's)
+
+
+Call = Callable[[Services, Actor, Stage], Awaitable[Any]]
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str  # "service.method" as named on Services
+    allowed: frozenset[str]  # who passes the rights check on the data of this row
+    call: Call
+    # "own": the pupil's (or the school's) data; "other": the pupil's sister's, whose
+    # parent may act for her and the pupil may not.
+    whose: str = "own"
+
+
+def row(method: str, allowed: frozenset[str] | set[str], call: Call, whose: str = "own") -> Row:
+    return Row(method, frozenset(allowed), call, whose)
+
+
+ROWS: list[Row] = [
+    # accounts: every linked account on its own data; linking is for anyone
+    row("accounts.set_language", EVERYONE, lambda s, a, w: s.accounts.set_language(a, "en")),
+    row("accounts.describe", EVERYONE, lambda s, a, w: s.accounts.describe(a)),
+    row("accounts.erase", EVERYONE, lambda s, a, w: s.accounts.erase(a)),
+    row("accounts.view_plans", FAMILY, lambda s, a, w: s.accounts.view_plans(a)),
+    row("linking.link", EVERYONE, lambda s, a, w: s.linking.link(a, "ABCD2345")),
+    # reminder settings: any linked account, its own
+    row("reminder_settings.view", LINKED, lambda s, a, w: s.reminder_settings.view(a)),
+    row(
+        "reminder_settings.toggle_offset",
+        {"pupil", "guardian", "specialist", "student"},
+        lambda s, a, w: s.reminder_settings.toggle_offset(
+            a, 120 if a.role != Role.SPECIALIST else 15
+        ),
+    ),
+    row(
+        "reminder_settings.toggle_kind",
+        {"pupil", "guardian", "student"},
+        lambda s, a, w: s.reminder_settings.toggle_kind(a, ReminderKind.MEAL_TOMORROW),
+    ),
+    # questions: every account has its own open question, and only its own
+    row("questions.ask", EVERYONE, lambda s, a, w: s.questions.ask(a, DayOff())),
+    row("questions.end", EVERYONE, lambda s, a, w: s.questions.end(a)),
+    # care: anyone may write words of crisis; it is recorded for pupils and parents
+    row("care.notice", EVERYONE, lambda s, a, w: s.care.notice(a, "I want to kill myself")),
+    # availability: the specialist's own
+    row("availability.overview", {"specialist"}, lambda s, a, w: s.availability.overview(a)),
+    row(
+        "availability.add_weekly",
+        {"specialist"},
+        lambda s, a, w: s.availability.add_weekly(a, 3, "10:00-11:00"),
+    ),
+    row(
+        "availability.add_one_off",
+        {"specialist"},
+        lambda s, a, w: s.availability.add_one_off(a, "10.12 10:00-11:00"),
+    ),
+    row(
+        "availability.add_day_off",
+        {"specialist"},
+        lambda s, a, w: s.availability.add_day_off(a, "24.12"),
+    ),
+    row(
+        "availability.withdraw_slot",
+        {"specialist"},
+        lambda s, a, w: s.availability.withdraw_slot(a, w.free_slot),
+    ),
+    row(
+        "availability.remove_rule",
+        {"specialist"},
+        lambda s, a, w: s.availability.remove_rule(a, w.rule),
+    ),
+    row(
+        "availability.set_auto_confirm",
+        {"specialist"},
+        lambda s, a, w: s.availability.set_auto_confirm(a, True),
+    ),
+    # booking: the pupil and their parents, for that pupil only
+    row(
+        "booking.offers",
+        {"pupil", "guardian"},
+        lambda s, a, w: s.booking.offers(a, w.world.pupil_id),
+    ),
+    row(
+        "booking.offers",
+        {"guardian"},
+        lambda s, a, w: s.booking.offers(a, w.world.second_pupil_id),
+        "other",
+    ),
+    row(
+        "booking.slot_page",
+        {"pupil", "guardian"},
+        lambda s, a, w: s.booking.slot_page(a, w.world.pupil_id, 1),
+    ),
+    row(
+        "booking.preview",
+        {"pupil", "guardian"},
+        lambda s, a, w: s.booking.preview(a, w.world.pupil_id, 1, w.free_slot),
+    ),
+    row(
+        "booking.book",
+        {"pupil", "guardian"},
+        lambda s, a, w: s.booking.book(a, w.world.pupil_id, 1, w.free_slot),
+    ),
+    row(
+        "booking.book",
+        {"guardian"},
+        lambda s, a, w: s.booking.book(a, w.world.second_pupil_id, 1, w.free_slot),
+        "other",
+    ),
+    row("booking.my_bookings", FAMILY, lambda s, a, w: s.booking.my_bookings(a)),
+    row(
+        "booking.booking",
+        {"pupil", "guardian", "specialist"},
+        lambda s, a, w: s.booking.booking(a, w.booking),
+    ),
+    row(
+        "booking.confirmed_booking",
+        {"pupil", "guardian", "specialist"},
+        lambda s, a, w: s.booking.confirmed_booking(a, w.booking),
+    ),
+    row("booking.cancel", {"pupil", "guardian"}, lambda s, a, w: s.booking.cancel(a, w.booking)),
+    row(
+        "booking.move_options",
+        {"pupil", "guardian"},
+        lambda s, a, w: s.booking.move_options(a, w.booking),
+    ),
+    row(
+        "booking.move",
+        {"pupil", "guardian"},
+        lambda s, a, w: s.booking.move(a, w.booking, w.free_slot),
+    ),
+    # answers after booking: the pupil's side
+    row(
+        "answers.answer_proposal",
+        {"pupil", "guardian"},
+        lambda s, a, w: s.answers.answer_proposal(a, w.booking, accept=True),
+    ),
+    row(
+        "answers.answer_evidence",
+        {"pupil", "guardian"},
+        lambda s, a, w: s.answers.answer_evidence(a, w.booking, took_place=True),
+    ),
+    # the specialist's desk: their own sessions only
+    row("desk.inbox", {"specialist"}, lambda s, a, w: s.desk.inbox(a)),
+    row("desk.agenda", {"specialist"}, lambda s, a, w: s.desk.agenda(a)),
+    row("desk.session", {"specialist"}, lambda s, a, w: s.desk.session(a, w.booking)),
+    row("desk.accept", {"specialist"}, lambda s, a, w: s.desk.accept(a, w.booking)),
+    row("desk.decline", {"specialist"}, lambda s, a, w: s.desk.decline(a, w.booking, "ill")),
+    row("desk.cancel", {"specialist"}, lambda s, a, w: s.desk.cancel(a, w.booking, "ill")),
+    row(
+        "desk.proposal_options",
+        {"specialist"},
+        lambda s, a, w: s.desk.proposal_options(a, w.booking),
+    ),
+    row("desk.propose", {"specialist"}, lambda s, a, w: s.desk.propose(a, w.booking, w.free_slot)),
+    row("desk.mark", {"specialist"}, lambda s, a, w: s.desk.mark(a, w.booking, held=True)),
+    row(
+        "desk.set_call_note",
+        {"specialist"},
+        lambda s, a, w: s.desk.set_call_note(a, w.booking, "phone"),
+    ),
+    # meals at home: the family sees; only a parent confirms, changes, pauses or stops
+    row("meals.overview", FAMILY, lambda s, a, w: s.meals.overview(a)),
+    row("meals.child", {"pupil", "guardian"}, lambda s, a, w: s.meals.child(a, w.world.pupil_id)),
+    row(
+        "meals.child",
+        {"guardian"},
+        lambda s, a, w: s.meals.child(a, w.world.second_pupil_id),
+        "other",
+    ),
+    row("meals.begin", {"guardian"}, lambda s, a, w: s.meals.begin(a, w.world.pupil_id)),
+    row("meals.take_text", {"guardian"}, lambda s, a, w: s.meals.take_text(a, "Brīvības iela 1")),
+    row(
+        "meals.toggle_day",
+        {"guardian"},
+        lambda s, a, w: s.meals.toggle_day(a, w.world.pupil_id, "1"),
+    ),
+    row(
+        "meals.advance", {"guardian"}, lambda s, a, w: s.meals.advance(a, w.world.pupil_id, "days")
+    ),
+    row("meals.consent", {"guardian"}, lambda s, a, w: s.meals.consent(a, w.world.pupil_id)),
+    row("meals.cancel_draft", EVERYONE, lambda s, a, w: s.meals.cancel_draft(a)),
+    row(
+        "meals.set_state",
+        {"guardian"},
+        lambda s, a, w: s.meals.set_state(a, w.world.pupil_id, SubscriptionState.PAUSED),
+    ),
+    # deliveries: the caterer of the school marks; the family says whether it came
+    row("deliveries.caterer_day", {"caterer"}, lambda s, a, w: s.deliveries.caterer_day(a)),
+    row(
+        "deliveries.mark",
+        {"caterer"},
+        lambda s, a, w: s.deliveries.mark(a, w.delivery, FailReason.OTHER),
+    ),
+    row(
+        "deliveries.confirm_receipt",
+        {"pupil", "guardian"},
+        lambda s, a, w: s.deliveries.confirm_receipt(a, w.delivery, True),
+    ),
+    # internship: the vocational student's own
+    row("internship.overview", {"pupil", "student"}, lambda s, a, w: s.internship.overview(a)),
+    row(
+        "internship.toggle_day",
+        {"pupil", "student"},
+        lambda s, a, w: s.internship.toggle_day(a, SESSION.date()),
+    ),
+    row(
+        "internship.begin_claim", {"pupil", "student"}, lambda s, a, w: s.internship.begin_claim(a)
+    ),
+    row(
+        "internship.take_claim_input",
+        {"pupil", "student"},
+        lambda s, a, w: s.internship.take_claim_input(a, "1.12", None),
+    ),
+    # claims: only a coordinator of the claim's school decides (not the region's)
+    row("claims.claims_to_decide", COORDINATORS, lambda s, a, w: s.claims.claims_to_decide(a)),
+    row("claims.ticket", {"school2"}, lambda s, a, w: s.claims.ticket(a, w.claim)),
+    row("claims.approve", {"school2"}, lambda s, a, w: s.claims.approve(a, w.claim)),
+    row("claims.begin_return", {"school2"}, lambda s, a, w: s.claims.begin_return(a, w.claim)),
+    row(
+        "claims.take_return_reason",
+        COORDINATORS,
+        lambda s, a, w: s.claims.take_return_reason(a, "no ticket"),
+    ),
+    # figures: coordinators, of their schools or region
+    row("meal_figures.figures_for", COORDINATORS, lambda s, a, w: s.meal_figures.figures_for(a)),
+]
+
+# Methods that take an Actor but need no row: they work inside a caller's transaction
+# and are reached only through the methods above.
+INSIDE_TRANSACTIONS = {"questions.ask_in", "questions.current", "questions.end_in"}
+
+
+def methods_taking_an_actor() -> set[str]:
+    found = set()
+    for name, cls in typing.get_type_hints(Services).items():
+        if not isinstance(cls, type):
+            continue
+        for method_name, method in inspect.getmembers(cls, inspect.isfunction):
+            if not method_name.startswith("_") and "actor" in inspect.signature(method).parameters:
+                found.add(f"{name}.{method_name}")
+    return found
+
+
+def test_every_method_that_takes_an_actor_has_a_row() -> None:
+    covered = {r.method for r in ROWS} | INSIDE_TRANSACTIONS
+    assert methods_taking_an_actor() - covered == set()
+
+
+async def stage(services: Services, clock: FakeClock) -> Stage:
+    """Two schools with one account of each role, a booking, a delivery and a claim."""
+    world = await make_school(services.db)
+    db = services.db
+    for role, person in (
+        (Role.PUPIL, world.pupil_id),
+        (Role.GUARDIAN, world.guardian_id),
+        (Role.SPECIALIST, world.teacher_id),
+        (Role.COORDINATOR, world.coordinator_id),
+    ):
+        await link(db, ACCOUNTS[role.value], role, person)
+    caterer = await add_caterer(db)
+    await link(db, ACCOUNTS["caterer"], Role.CATERER, caterer)
+    school2 = await add_internship_plan(db, world.other_school_pupil_id)
+    await link(db, ACCOUNTS["school2"], Role.COORDINATOR, school2)
+    await link(db, ACCOUNTS["student"], Role.PUPIL, world.other_school_pupil_id)
+    async with db.write() as conn:
+        cursor = await conn.execute(
+            "INSERT INTO coordinators (region_id, external_id, display_name)"
+            " VALUES ('R2', 'RK2', 'Regional')"
+        )
+        regional = int(cursor.lastrowid or 0)
+        sub = await conn.execute(
+            "INSERT INTO meal_subscriptions (pupil_id, address, phone, days, consent_at, state,"
+            " created_by, updated_at) VALUES (?, 'Brīvības iela 1', '+37126123456', '12345',"
+            " '2026-11-01', 'active', 2, '2026-11-01')",
+            (world.pupil_id,),
+        )
+        delivery = await conn.execute(
+            "INSERT INTO meal_deliveries (subscription_id, caterer_id, school_id, day)"
+            " VALUES (?, ?, 'S1', '2026-12-01')",
+            (sub.lastrowid, caterer),
+        )
+        claim = await conn.execute(
+            "INSERT INTO transport_claims (pupil_id, school_id, first_day, last_day,"
+            " amount_cents, ticket_file_id, submitted_by, submitted_at)"
+            " VALUES (?, 'S2', '2026-11-20', '2026-11-21', 500, 'file', 7, '2026-11-22')",
+            (world.other_school_pupil_id,),
+        )
+    await link(db, ACCOUNTS["regional"], Role.COORDINATOR, regional)
+    booked = await add_slot(db, world.teacher_id, SESSION)
+    free = await add_slot(db, world.teacher_id, SESSION.replace(day=4))
+    pupil = await actor_of(services, ACCOUNTS["pupil"])
+    maths = next(o for o in await services.booking.offers(pupil, world.pupil_id) if o.subject)
+    booking = await services.booking.book(pupil, world.pupil_id, maths.measure_id, booked)
+    teacher = await actor_of(services, ACCOUNTS["specialist"])
+    rule = await services.availability.add_weekly(teacher, 2, "14:00-15:00")
+    return Stage(
+        services,
+        world,
+        booking.booking.id,
+        free,
+        rule.id,
+        int(delivery.lastrowid or 0),
+        int(claim.lastrowid or 0),
+    )
+
+
+@pytest.fixture
+async def services(config: Config, clock: FakeClock) -> AsyncIterator[Services]:
+    found = Services.create(config, clock)
+    await found.open()
+    yield found
+    await found.close()
+
+
+@pytest.mark.parametrize("entry", ROWS, ids=[f"{r.method}[{r.whose}]" for r in ROWS])
+async def test_rights(entry: Row, services: Services, clock: FakeClock) -> None:
+    world = await stage(services, clock)
+    # Those who may not go first, so the state the others meet is untouched.
+    for name in sorted(EVERYONE - entry.allowed) + sorted(entry.allowed):
+        actor = await actor_of(services, ACCOUNTS[name])
+        try:
+            await entry.call(services, actor, world)
+        except (NotAllowed, NotLinked) as refused:
+            assert name not in entry.allowed, f"{name} was refused {entry.method}: {refused!r}"
+            continue
+        except DomainError:
+            pass  # past the rights check; another rule said no
+        assert name in entry.allowed, f"{name} may not {entry.method} ({entry.whose} data)"
