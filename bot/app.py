@@ -41,7 +41,6 @@ from bot.domain.questions import (
 from bot.i18n import Translator
 from bot.jobs import ReminderJobs
 from bot.runtime import Services
-from handlers import accounts, care, consultations, internship, meals, reminders
 from handlers.accounts import start
 from handlers.accounts import wiring as accounts_wiring
 from handlers.answers import Answers
@@ -69,9 +68,6 @@ COMMANDS = [
     ("me", N_("What the bot holds about me")),
     ("settings", N_("Reminder settings")),
 ]
-
-# The features whose handler packages are wired below (listed so a newcomer sees them).
-FEATURES = (accounts, care, consultations, internship, meals, reminders)
 
 
 def build_application(
@@ -211,7 +207,7 @@ async def close_services(app: BotApp) -> None:
 
 
 async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    services = await open_services(app)
+    await open_services(app)
     if app.job_queue is not None:
         # Housekeeping at start, then every night: plan meal deliveries a window ahead,
         # erase free text past its retention. A late night job still runs (grace 1 h).
@@ -219,7 +215,6 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         app.job_queue.run_daily(
             _nightly, time=dt.time(3, 0, tzinfo=RIGA), job_kwargs={"misfire_grace_time": 3600}
         )
-    del services
 
 
 async def _nightly(context: BotContext) -> None:

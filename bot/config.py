@@ -99,7 +99,7 @@ class PrivacyConfig(_Section):
 
 
 class BookingConfig(_Section):
-    """Consultations: booking rules (filled by the consultations feature)."""
+    """Consultations: the booking rules, the call link, the specialist's day."""
 
     min_notice_hours: int = Field(default=12, ge=0)
     horizon_days: int = Field(default=28, ge=1, le=366)
@@ -205,7 +205,7 @@ class CareConfig(_Section):
 
 
 class RemindersConfig(_Section):
-    """The reminder engine: offsets, quiet hours, rates (filled by the reminders feature)."""
+    """The reminder engine: offsets before a session, quiet hours, sending rates."""
 
     # Minutes before a session, per recipient role, unless the user chose otherwise.
     specialist_offsets: tuple[int, ...] = (24 * 60, 15)

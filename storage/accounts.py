@@ -179,21 +179,6 @@ class AccountsRepo(Repo):
 
     # --- link codes ---------------------------------------------------------------------
 
-    async def add_code(
-        self,
-        code_hash: str,
-        school_id: str,
-        role: Role,
-        person_id: int,
-        now: datetime,
-        expires_at: datetime,
-    ) -> None:
-        await self.run(
-            "INSERT INTO link_codes (code_hash, school_id, role, person_id, created_at,"
-            " expires_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (code_hash, school_id, role.value, person_id, to_db_time(now), to_db_time(expires_at)),
-        )
-
     async def add_codes(
         self, rows: list[tuple[str, str, Role, int]], now: datetime, expires_at: datetime
     ) -> None:

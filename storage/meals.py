@@ -14,7 +14,6 @@ from bot.domain.meals import (
     Receipt,
     SubscriptionState,
 )
-from bot.domain.models import Pupil
 from storage.db import Repo, from_db_time, to_db_time
 
 # --- subscriptions ----------------------------------------------------------------------
@@ -265,18 +264,6 @@ class MealsRepo(Repo):
             )
         ]
 
-    async def schools_of_coordinator(self, coordinator_id: int) -> list[str]:
-        """A school coordinator's school, or every school of a regional coordinator's region."""
-        return [
-            row[0]
-            for row in await self.all(
-                "SELECT s.id FROM coordinators c JOIN schools s"
-                " ON s.id = c.school_id OR s.region_id = c.region_id"
-                " WHERE c.id = ? ORDER BY s.id",
-                (coordinator_id,),
-            )
-        ]
-
     async def week_counts(self, school_id: str, first: date, last: date) -> dict[str, int]:
         """Confirmed pupils and delivery outcomes of one school between two days."""
         row = await self.one(
@@ -300,11 +287,3 @@ class MealsRepo(Repo):
             "failed": failed,
             "not_received": not_received,
         }
-
-    async def pupils_of_school(self, school_id: str) -> list[Pupil]:
-        return [
-            Pupil.model_validate(dict(row))
-            for row in await self.all(
-                "SELECT * FROM pupils WHERE school_id = ? ORDER BY display_name", (school_id,)
-            )
-        ]

@@ -116,12 +116,6 @@ class PeopleRepo(Repo):
         )
         return [Pupil.model_validate(dict(row)) for row in await self.all(sql, guardian_ids)]
 
-    async def guardians_of(self, pupil_id: int) -> list[int]:
-        rows = await self.all(
-            "SELECT guardian_id FROM guardian_pupils WHERE pupil_id = ?", (pupil_id,)
-        )
-        return [row[0] for row in rows]
-
     async def on_duty_specialists(self, school_id: str) -> list[int]:
         rows = await self.all(
             "SELECT id FROM specialists WHERE school_id = ? AND on_duty = 1 ORDER BY id",
@@ -139,6 +133,10 @@ class PeopleRepo(Repo):
         )
         found = _plans(rows)
         return found[0] if found else None
+
+    async def plans_of_school(self, school_id: str) -> list[SupportPlan]:
+        rows = await self.all(_PLANS + " WHERE p.school_id = ? ORDER BY p.starts_on", (school_id,))
+        return _plans(rows)
 
     async def plans_of_pupil(self, pupil_id: int) -> list[SupportPlan]:
         rows = await self.all(_PLANS + " WHERE p.pupil_id = ? ORDER BY p.starts_on", (pupil_id,))

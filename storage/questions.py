@@ -46,8 +46,3 @@ class QuestionsRepo(Repo):
         )
         found = {row[0]: _parse(row[1]) for row in rows}
         return {key: value for key, value in found.items() if value is not None}
-
-
-def is_question(name: str) -> bool:
-    """Whether an account setting is the open question (not a preference)."""
-    return name == SETTING

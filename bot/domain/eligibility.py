@@ -223,6 +223,14 @@ def eligible_pupils(
     on_date: date,
     measure: Measure = Measure.MEALS_HOME,
 ) -> list[tuple[Pupil, Eligibility]]:
-    """Every pupil of one school with the answer for each (the coordinators' bulk question)."""
-    plans = list(plans)
-    return [(pupil, check(pupil, school, plans, rules, on_date, measure)) for pupil in pupils]
+    """Every pupil of one school with the answer for each (the coordinators' bulk question).
+
+    ``plans`` may be the whole school's: each pupil is checked against their own.
+    """
+    by_pupil: dict[int, list[SupportPlan]] = {}
+    for plan in plans:
+        by_pupil.setdefault(plan.pupil_id, []).append(plan)
+    return [
+        (pupil, check(pupil, school, by_pupil.get(pupil.id, []), rules, on_date, measure))
+        for pupil in pupils
+    ]

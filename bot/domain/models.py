@@ -42,11 +42,6 @@ class MeasureKind(StrEnum):
     INTERNSHIP_MEALS = "internship_meals"
 
 
-class Region(Model):
-    id: str
-    name: str
-
-
 class School(Model):
     id: str
     region_id: str
@@ -61,31 +56,6 @@ class Pupil(Model):
     external_id: str
     display_name: str
     grade: int
-
-
-class Guardian(Model):
-    id: int
-    school_id: str
-    external_id: str
-    display_name: str
-
-
-class Specialist(Model):
-    id: int
-    school_id: str
-    external_id: str
-    display_name: str
-    kind: SpecialistKind
-    subjects: tuple[str, ...] = ()
-    on_duty: bool = False
-
-
-class Coordinator(Model):
-    id: int
-    school_id: str | None
-    region_id: str | None
-    external_id: str
-    display_name: str
 
 
 class PlanMeasure(Model):

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from bot.clock import Clock
 from bot.domain.actor import Actor
 from bot.domain.dates import riga_day
-from bot.domain.eligibility import ProgrammeRules, check
+from bot.domain.eligibility import ProgrammeRules, eligible_pupils
 from bot.domain.errors import N_, DomainError, NotFound
 from bot.domain.figures import WeekFigures
 from storage.uow import Tx, UnitOfWork
@@ -60,11 +60,16 @@ class MealFigures:
         school = await tx.people.school(school_id)
         assert school is not None  # noqa: S101
         school_days = [first + timedelta(days=i) for i in range(5)]
-        eligible = 0
-        for pupil in await tx.people.pupils_of_school(school_id):
-            plans = await tx.people.plans_of_pupil(pupil.id)
-            if any(check(pupil, school, plans, self.rules, day).eligible for day in school_days):
-                eligible += 1
+        pupils = await tx.people.pupils_of_school(school_id)
+        plans = await tx.people.plans_of_school(school_id)
+        eligible = len(
+            {
+                pupil.id
+                for day in school_days
+                for pupil, answer in eligible_pupils(pupils, school, plans, self.rules, day)
+                if answer.eligible
+            }
+        )
         counts = await tx.meals.week_counts(school_id, first, last)
         return WeekFigures(school_id=school_id, week=week, eligible=eligible, **counts)
 
