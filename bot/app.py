@@ -29,6 +29,7 @@ from bot.domain.errors import N_
 from bot.i18n import LANGUAGES
 from bot.reminder_jobs import start_reminder_jobs
 from bot.runtime import Services
+from bot.updates import PerUserUpdateProcessor
 from handlers import (
     booking_input,
     care,
@@ -80,9 +81,8 @@ def build_application(
         .base_file_url(config.telegram.api_file_url)
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
         .defaults(Defaults(tzinfo=services.texts.tz))
-        # Updates of one user are independent of other users' updates, but handlers
-        # are written for one update at a time per user: PTB's default, kept.
-        .concurrent_updates(False)
+        # Different users at once, each user's updates in order (see bot/updates.py).
+        .concurrent_updates(PerUserUpdateProcessor(config.telegram.max_concurrent_updates))
         .post_init(_post_init)
         .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
