@@ -198,7 +198,8 @@ async def test_words_of_crisis_skip_the_queue_of_other_users(served_by_8: Served
     detector = served.services.care.detector
 
     def has_crisis_words(update: Update) -> bool:
-        message = update.effective_message
+        # The user's own message only: a button press's effective_message is the bot's.
+        message = update.message
         text = (message.text or message.caption or "") if message else ""
         return detector.detect(text) is not None
 
