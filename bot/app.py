@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from telegram import BotCommand, Update
+from telegram.constants import ChatType
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -41,6 +43,7 @@ from bot.domain.questions import (
 from bot.i18n import Translator
 from bot.jobs import ReminderJobs
 from bot.runtime import Services
+from bot.updates import PerUserUpdateProcessor
 from handlers.accounts import start
 from handlers.accounts import wiring as accounts_wiring
 from handlers.answers import Answers
@@ -99,8 +102,13 @@ def build_application(
         .base_file_url(config.telegram.api_file_url)
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
         .defaults(Defaults(tzinfo=RIGA))
-        # Handlers are written for one update at a time per user: PTB's default, kept.
-        .concurrent_updates(False)
+        # Different users at once, each user's updates in order (see bot/updates.py); a
+        # message with words of crisis never waits for other users' work.
+        .concurrent_updates(
+            PerUserUpdateProcessor(
+                config.telegram.max_concurrent_updates, urgent=_crisis_check(services)
+            )
+        )
         .post_init(_post_init)
         .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
@@ -116,6 +124,24 @@ def build_application(
     # 3. The handlers, in order.
     _add_handlers(app, services)
     return app
+
+
+def _crisis_check(services: Services) -> Callable[[Update], bool]:
+    """Whether an update is a private message with words of crisis (the urgent lane).
+
+    The sender's own message or edit only: for a button press, ``effective_message`` is
+    the bot's own message, which must not count.
+    """
+    detector = services.care.detector
+
+    def urgent(update: Update) -> bool:
+        message = update.message or update.edited_message
+        if message is None or message.chat.type != ChatType.PRIVATE:
+            return False
+        text = message.text or message.caption
+        return text is not None and detector.detect(text) is not None
+
+    return urgent
 
 
 def _add_handlers(app: BotApp, services: Services) -> None:

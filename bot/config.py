@@ -65,6 +65,8 @@ class TelegramConfig(_Section):
     mode: Literal["polling", "webhook"] = "polling"
     api_base_url: str = "https://api.telegram.org/bot"
     api_file_url: str = "https://api.telegram.org/file/bot"
+    # Below PTB's 256 HTTP connections, leaving room for the urgent lane and reminders.
+    max_concurrent_updates: int = Field(default=64, ge=1, le=128)
     webhook: WebhookConfig = WebhookConfig()
 
     @model_validator(mode="after")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import time
@@ -81,9 +82,11 @@ class InProcessBotApi(BaseRequest):
     Faults can be injected: :meth:`fail_next` makes the next call of a method answer
     429 (``RetryAfter``), 403 (``Forbidden``) or raise a network error; a chat in
     :attr:`blocked` answers 403 to everything sent to it, as when a user blocked the bot.
+    Every call takes :attr:`latency` seconds, as one to Telegram does (about 0.05).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, latency: float = 0.0) -> None:
+        self.latency = latency
         self.outgoing: list[Outgoing] = []
         self.chats: dict[int, list[ChatMessage]] = defaultdict(list)
         self.blocked: set[int] = set()
@@ -114,6 +117,8 @@ class InProcessBotApi(BaseRequest):
         connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
         pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
+        if self.latency:
+            await asyncio.sleep(self.latency)
         api_method = url.rsplit("/", 1)[-1]
         params: dict[str, Any] = dict(request_data.parameters) if request_data else {}
         files: dict[str, Any] = {}
