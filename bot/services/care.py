@@ -33,7 +33,6 @@ CATEGORY_NAMES = {
     CrisisCategory.SUICIDE: N_("suicide"),
     CrisisCategory.SELF_HARM: N_("self-harm"),
     CrisisCategory.ABUSE: N_("abuse"),
-    CrisisCategory.VIOLENCE: N_("violence"),
 }
 
 
