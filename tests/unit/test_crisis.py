@@ -121,6 +121,8 @@ def test_a_glued_or_separate_negation_is_kept(detector: CrisisDetector) -> None:
     assert detector.detect("i don't really want to live") is not None
     assert detector.detect("i really want to live") is None
     assert detector.detect("i never want to wake up again") is not None
+    # "can't" negates "live" here, and the rule takes it either way
+    assert detector.detect("i cant live anymore") is not None
 
 
 def test_a_negation_word_negates_only_a_word_of_its_language(detector: CrisisDetector) -> None:
@@ -212,6 +214,12 @@ def test_a_rule_in_written_order_and_with_a_negated_word() -> None:
     match = detector.detect("dont want die")
     assert match is not None and match.categories == (CrisisCategory.SELF_HARM,)
     assert detector.detect("die dont want") is None
+
+
+def test_a_rule_word_may_ask_for_either_negated_or_not() -> None:
+    detector = _small(RULES + '[[rules]]\ncategory = "abuse"\nwords = ["any die", "want"]\n')
+    assert detector.detect("dont die want") is not None
+    assert detector.detect("die want") is not None
 
 
 def test_an_unless_word_nearby_silences_the_rule() -> None:

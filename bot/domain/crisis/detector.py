@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from bot.domain.crisis.forms import Forms, forms_for, shipped_near_words, words_needing_forms
 from bot.domain.crisis.lexicon import LANGUAGE_BITS, Hit, Lexicon
 from bot.domain.crisis.model import LANGUAGES, About, CrisisCategory, CrisisMatch, RuleSet
-from bot.domain.crisis.rules import default_rules
+from bot.domain.crisis.rules import default_rules, rule_word
 from bot.domain.crisis.text import tokenize
 from bot.domain.crisis.typos import typo_words
 
@@ -24,7 +24,7 @@ Occurrence = tuple[int, int, int, bool]
 @dataclass(frozen=True, slots=True)
 class _Term:
     slot: int
-    negated: bool
+    negated: bool | None  # None: negated or not
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,8 +72,7 @@ class CrisisDetector:
             self._rules.append(_Rule(name, CrisisCategory(category), alone, 1, False, (), 0, None))
         for index, rule in enumerate(rules.rules):
             terms = tuple(
-                _Term(slots[word.removeprefix("not ").strip()], word.startswith("not "))
-                for word in rule.words
+                _Term(slots[name], negated) for name, negated in map(rule_word, rule.words)
             )
             self._rules.append(
                 _Rule(
@@ -176,7 +175,7 @@ class CrisisDetector:
         """The first way the rule's words occur together, or None."""
         options: list[list[Occurrence]] = []
         for term in rule.terms:
-            occurrences = [o for o in found.get(term.slot, ()) if o[3] == term.negated]
+            occurrences = [o for o in found.get(term.slot, ()) if term.negated in (None, o[3])]
             if not occurrences:
                 return None
             options.append(occurrences)

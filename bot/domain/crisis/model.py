@@ -56,7 +56,8 @@ class Rule(Model):
 
     name: str = ""
     category: CrisisCategory
-    # Group names; "not want" asks for a negated word of the group "want".
+    # Group names; "not want" asks for a negated word of the group "want", "any want"
+    # for one negated or not, "want" for one not negated.
     words: tuple[str, ...] = Field(min_length=1)
     # All the words within this many words of each other ("want to die": 2).
     within: int = Field(default=3, ge=1, le=20)

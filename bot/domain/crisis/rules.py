@@ -27,6 +27,16 @@ _GROUP_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _APOSTROPHES = str.maketrans("", "", "'’`ʼ′")
 
 WordKind = Literal["forms", "stem", "exact", "number"]
+# How a rule asks for a group's word: "want" (not negated), "not want", "any want".
+NEGATION_MARKS = {"not": True, "any": None}
+
+
+def rule_word(word: str) -> tuple[str, bool | None]:
+    """The group a rule's word names, and whether it must be negated (None: either)."""
+    mark, _, name = word.strip().partition(" ")
+    if name and mark in NEGATION_MARKS:
+        return name.strip(), NEGATION_MARKS[mark]
+    return word.strip(), False
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +163,7 @@ def _rule(data: object, where: str, groups: Mapping[str, object]) -> Rule:
         reason = "unknown key" if first["type"] == "extra_forbidden" else first["msg"]
         raise ValueError(f"{where}.{key}: {reason}") from None
     for word in (*rule.words, *rule.unless):
-        name = word.removeprefix("not ").strip()
+        name, _ = rule_word(word)
         if name not in groups:
             raise ValueError(f"{where}: unknown group {name!r}")
     return rule

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from bot.domain.crisis.model import RuleSet
-from bot.domain.crisis.rules import RESERVED_GROUPS, parse_entry
+from bot.domain.crisis.rules import RESERVED_GROUPS, parse_entry, rule_word
 
 TYPO_MIN = 6
 _LATIN = "abcdefghijklmnopqrstuvwxyz"
@@ -29,7 +29,7 @@ def typo_words(rules: RuleSet) -> frozenset[WordKey]:
     Not the groups that only silence a rule (unless) nor the detector's own groups
     (negation, whom it is about): a typo may find a word of crisis, never hide one.
     """
-    used = {word.removeprefix("not ").strip() for rule in rules.rules for word in rule.words}
+    used = {rule_word(word)[0] for rule in rules.rules for word in rule.words}
     tables = [rules.groups[name] for name in used - set(RESERVED_GROUPS) if name in rules.groups]
     tables += rules.terms.values()
     return frozenset(
