@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -46,6 +47,22 @@ class _Found:
     languages: int
 
 
+def _lexicon(rules: RuleSet, forms: Forms | None, near_words: frozenset[str] | None) -> Lexicon:
+    return Lexicon(
+        rules,
+        forms_for(words_needing_forms(rules)) if forms is None else forms,
+        # Typos only for words whose real-word neighbours near_words.txt lists.
+        typo_words(rules) & typo_words(default_rules()),
+        shipped_near_words() if near_words is None else near_words,
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _shipped_lexicon(rules_json: str) -> Lexicon:
+    """Compiled once per rule set: every detector of the same rules shares it (tests)."""
+    return _lexicon(RuleSet.model_validate_json(rules_json), None, None)
+
+
 class CrisisDetector:
     """Compiled once from a rule set; :meth:`detect` is cheap enough for every message."""
 
@@ -56,14 +73,10 @@ class CrisisDetector:
         near_words: frozenset[str] | None = None,
     ) -> None:
         """Compile ``rules``; ``forms`` and ``near_words`` default to the shipped tables."""
-        needed = words_needing_forms(rules)
-        self._lexicon = Lexicon(
-            rules,
-            forms_for(needed) if forms is None else forms,
-            # Typos only for words whose real-word neighbours near_words.txt lists.
-            typo_words(rules) & typo_words(default_rules()),
-            shipped_near_words() if near_words is None else near_words,
-        )
+        if forms is None and near_words is None:
+            self._lexicon = _shipped_lexicon(rules.model_dump_json())
+        else:
+            self._lexicon = _lexicon(rules, forms, near_words)
         slots = self._lexicon.group_slots
         self._rules: list[_Rule] = []
         for category in rules.terms:

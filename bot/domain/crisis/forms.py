@@ -11,6 +11,7 @@ en 0.2 s; about 25 MiB more while it runs).
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from importlib import resources
@@ -160,26 +161,46 @@ def write_forms(forms: Forms) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_near_words(words: Iterable[str]) -> str:
+def typo_fingerprint(keys: Iterable[str]) -> str:
+    """A short digest of the words read with typos, written in near_words.txt's header."""
+    return hashlib.sha256("\n".join(sorted(keys)).encode()).hexdigest()[:16]
+
+
+def write_near_words(words: Iterable[str], fingerprint: str) -> str:
     lines = _header(
         "# Real words (in the dictionaries of {simplemma}) one letter away from a word",
         "# of rules.toml: never read as its typo. Made with forms.tsv by",
         "# `python -m bot.domain.crisis`: do not edit.",
+        f"# for the words read with typos: {fingerprint}",
     )
     return "\n".join([*lines, *sorted(words)]) + "\n"
 
 
-def regenerate(rules: RuleSet | None = None) -> tuple[str, str]:
-    """The texts of forms.tsv and near_words.txt for ``rules`` (the shipped ones)."""
+def near_words_fingerprint() -> str:
+    """The fingerprint the shipped near_words.txt was made for."""
+    marker = "# for the words read with typos: "
+    for line in _read(NEAR_WORDS_FILE).splitlines():
+        if line.startswith(marker):
+            return line.removeprefix(marker)
+    return ""
+
+
+def regenerate(rules: RuleSet | None = None, *, near: bool = True) -> tuple[str, str]:
+    """The texts of forms.tsv and near_words.txt for ``rules`` (the shipped ones).
+
+    ``near=False`` skips the near words (most of the time) and returns "" for them.
+    """
     from bot.domain.crisis.lexicon import Lexicon
     from bot.domain.crisis.typos import typo_words
 
     rules = rules or default_rules()
     needed = words_needing_forms(rules)
     forms: Forms = {}
-    real: set[str] = set()
+    real: set[str] | None = set() if near else None
     for language in LANGUAGES:
         forms.update(scan_dictionary(language, needed.get(language, set()), real))
-    lexicon = Lexicon(rules, forms, typo_words(rules))
-    near = lexicon.typos.near_words(frozenset(word for word in real if " " not in word))
-    return write_forms(forms), write_near_words(near)
+    if real is None:
+        return write_forms(forms), ""
+    typos = Lexicon(rules, forms, typo_words(rules)).typos
+    words = typos.near_words(frozenset(real))
+    return write_forms(forms), write_near_words(words, typo_fingerprint(typos.keys))
