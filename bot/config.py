@@ -19,17 +19,18 @@ from pydantic import (
     Field,
     SecretStr,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
 from bot.domain.crisis import (
-    WordLists,
+    RuleSet,
     check_terms,
-    default_words,
-    load_words_file,
-    merge_words,
-    parse_words,
+    default_rules,
+    load_rules_file,
+    merge_rules,
+    parse_entry,
 )
 
 TOKEN_ENV = "PUMPURS_BOT_TOKEN"  # noqa: S105 - the variable's name, not a secret
@@ -132,7 +133,7 @@ class BookingConfig(_Section):
 
 
 class CrisisTermsConfig(_Section):
-    """Terms of one crisis category, per language (the word file's syntax)."""
+    """Entries per language, written as in the crisis rules file (bot/domain/crisis/rules.toml)."""
 
     lv: list[str] = []
     ru: list[str] = []
@@ -144,20 +145,51 @@ class CrisisTermsConfig(_Section):
         check_terms(value)
         return value
 
+    def by_language(self) -> dict[str, tuple[str, ...]]:
+        return {lang: tuple(terms) for lang, terms in self.model_dump().items() if terms}
+
+
+class CrisisGroupWordsConfig(CrisisTermsConfig):
+    """Words added to a group of the rules; "-word" keeps a form out of it."""
+
+    @field_validator("lv", "ru", "en")
+    @classmethod
+    def _check_terms(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            parse_entry(entry, may_exclude=True)
+        return value
+
 
 class ExtraWordsConfig(_Section):
+    """Terms that alone mean a category, and words added to the rules' groups."""
+
     suicide: CrisisTermsConfig = CrisisTermsConfig()
+    overdose: CrisisTermsConfig = CrisisTermsConfig()
+    danger: CrisisTermsConfig = CrisisTermsConfig()
     self_harm: CrisisTermsConfig = CrisisTermsConfig()
+    sexual_abuse: CrisisTermsConfig = CrisisTermsConfig()
     abuse: CrisisTermsConfig = CrisisTermsConfig()
+    # The retired category "violence": its terms are added to "abuse".
     violence: CrisisTermsConfig = CrisisTermsConfig()
+    groups: dict[str, CrisisGroupWordsConfig] = {}
+
+    def terms(self) -> dict[str, dict[str, tuple[str, ...]]]:
+        """Per category, per language, the terms to add (violence counted as abuse)."""
+        terms: dict[str, dict[str, tuple[str, ...]]] = {}
+        for name, config in ((n, getattr(self, n)) for n in type(self).model_fields):
+            if isinstance(config, CrisisTermsConfig):
+                target = terms.setdefault("abuse" if name == "violence" else name, {})
+                for lang, entries in config.by_language().items():
+                    target[lang] = target.get(lang, ()) + entries
+        return {name: by_language for name, by_language in terms.items() if by_language}
 
 
 class CareConfig(_Section):
     """Care for emotional support: crisis words, the answer shown, and on-duty alerts."""
 
-    # A TOML file laid out like bot/domain/crisis_words.toml that replaces the shipped lists.
+    # A rules file laid out like bot/domain/crisis/rules.toml that replaces the shipped one.
     words_file: Path | None = None
-    # Terms added to the lists in force.
+    # Terms and group words added to the rules in force.
     extra_words: ExtraWordsConfig = ExtraWordsConfig()
     # Alert the school's on-duty specialists when a pupil or parent writes words of crisis.
     on_duty_alert: bool = True
@@ -177,7 +209,17 @@ class CareConfig(_Section):
     @classmethod
     def _check_words_file(cls, value: Path | None) -> Path | None:
         if value is not None:
-            load_words_file(value)  # a bad file fails at start, not at the first message
+            load_rules_file(value)  # a bad file fails at start, not at the first message
+        return value
+
+    @field_validator("extra_words")
+    @classmethod
+    def _check_groups(cls, value: ExtraWordsConfig, info: ValidationInfo) -> ExtraWordsConfig:
+        words_file = info.data.get("words_file")
+        base = load_rules_file(words_file) if words_file else default_rules()
+        unknown = sorted(set(value.groups) - set(base.groups))
+        if unknown:
+            raise ValueError(f"groups.{unknown[0]}: the rules have no such group")
         return value
 
     @field_validator("message_lv", "message_ru", "message_en")
@@ -194,10 +236,11 @@ class CareConfig(_Section):
             )
         return value
 
-    def word_lists(self) -> WordLists:
-        """The lists in force: the file's (or the shipped ones) plus ``extra_words``."""
-        base = load_words_file(self.words_file) if self.words_file else default_words()
-        return merge_words(base, parse_words(self.extra_words.model_dump(), "extra_words"))
+    def word_lists(self) -> RuleSet:
+        """The crisis rules in force: the file's (or the shipped ones) plus ``extra_words``."""
+        base = load_rules_file(self.words_file) if self.words_file else default_rules()
+        groups = {name: words.by_language() for name, words in self.extra_words.groups.items()}
+        return merge_rules(base, terms=self.extra_words.terms(), groups=groups)
 
     def message(self, language: str) -> str:
         """The configured answer in ``language``; empty means the catalog's text."""

@@ -163,7 +163,7 @@ async def test_a_caption_with_words_of_crisis_is_noticed(harness: BotHarness) ->
 
     assert "116111" in sent[0].text
     events = await _rows(harness, "SELECT category FROM crisis_events")
-    assert events == [{"category": "violence"}]
+    assert events == [{"category": "abuse"}]
 
 
 async def test_repeated_words_alert_once_per_half_hour_but_always_show_helplines(
@@ -200,8 +200,8 @@ async def test_a_parents_words_are_about_each_child_and_alert_once(
     assert "116111" in sent[0].text
     events = await _rows(harness, "SELECT pupil_id, category FROM crisis_events ORDER BY pupil_id")
     assert events == [
-        {"pupil_id": harness.world.pupil_id, "category": "violence"},
-        {"pupil_id": harness.world.second_pupil_id, "category": "violence"},
+        {"pupil_id": harness.world.pupil_id, "category": "abuse"},
+        {"pupil_id": harness.world.second_pupil_id, "category": "abuse"},
     ]
     alerts = await harness.reminders("crisis_alert")
     assert len(alerts) == 1

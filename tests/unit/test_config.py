@@ -27,16 +27,19 @@ def test_example_config_is_valid_and_documents_every_key() -> None:
                 found.add(prefix + name)
         return found
 
+    expected = keys(Config)
+
     def present(table: dict[str, object], prefix: str = "") -> set[str]:
         found = set()
         for name, value in table.items():
-            if isinstance(value, dict):
+            # A table whose keys are free (care.extra_words.groups) is one key.
+            if isinstance(value, dict) and prefix + name not in expected:
                 found |= present(value, f"{prefix}{name}.")
             else:
                 found.add(prefix + name)
         return found
 
-    assert keys(Config) == present(data)
+    assert expected == present(data)
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,268 @@
+"""The detector: rules over the words of one message, most severe category first."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.domain.crisis.forms import Forms, forms_for, shipped_near_words, words_needing_forms
+from bot.domain.crisis.lexicon import LANGUAGE_BITS, Hit, Lexicon
+from bot.domain.crisis.model import LANGUAGES, About, CrisisCategory, CrisisMatch, RuleSet
+from bot.domain.crisis.rules import default_rules, rule_word
+from bot.domain.crisis.text import tokenize
+from bot.domain.crisis.typos import typo_words
+
+SEVERITY = {category: rank for rank, category in enumerate(CrisisCategory)}
+# Whom a match is about: markers this far to the left of it, or to its right, decide.
+_LOOK_LEFT = 10
+_LOOK_RIGHT = 3
+
+# (first word, last word, languages as bits, negated)
+Occurrence = tuple[int, int, int, bool]
+
+
+@dataclass(frozen=True, slots=True)
+class _Term:
+    slot: int
+    negated: bool | None  # None: negated or not
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    name: str
+    category: CrisisCategory
+    terms: tuple[_Term, ...]
+    within: int
+    ordered: bool
+    unless: tuple[int, ...]
+    unless_within: int
+    about: About | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    start: int
+    end: int
+    languages: int
+
+
+def _lexicon(rules: RuleSet, forms: Forms | None, near_words: frozenset[str] | None) -> Lexicon:
+    return Lexicon(
+        rules,
+        forms_for(words_needing_forms(rules)) if forms is None else forms,
+        # Typos only for words whose real-word neighbours near_words.txt lists.
+        typo_words(rules) & typo_words(default_rules()),
+        shipped_near_words() if near_words is None else near_words,
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _shipped_lexicon(rules_json: str) -> Lexicon:
+    """Compiled once per rule set: every detector of the same rules shares it (tests)."""
+    return _lexicon(RuleSet.model_validate_json(rules_json), None, None)
+
+
+class CrisisDetector:
+    """Compiled once from a rule set; :meth:`detect` is cheap enough for every message."""
+
+    def __init__(
+        self,
+        rules: RuleSet,
+        forms: Forms | None = None,
+        near_words: frozenset[str] | None = None,
+    ) -> None:
+        """Compile ``rules``; ``forms`` and ``near_words`` default to the shipped tables."""
+        if forms is None and near_words is None:
+            self._lexicon = _shipped_lexicon(rules.model_dump_json())
+        else:
+            self._lexicon = _lexicon(rules, forms, near_words)
+        slots = self._lexicon.group_slots
+        self._rules: list[_Rule] = []
+        for category in rules.terms:
+            alone = (_Term(slots[f"terms:{category}"], negated=False),)
+            name = f"terms.{category}"
+            self._rules.append(_Rule(name, CrisisCategory(category), alone, 1, False, (), 0, None))
+        for index, rule in enumerate(rules.rules):
+            terms = tuple(
+                _Term(slots[name], negated) for name, negated in map(rule_word, rule.words)
+            )
+            self._rules.append(
+                _Rule(
+                    rule.name or f"rules[{index + 1}]",
+                    rule.category,
+                    terms,
+                    rule.within,
+                    rule.order == "as written",
+                    tuple(slots[name] for name in rule.unless),
+                    rule.unless_within,
+                    rule.about,
+                )
+            )
+        self._rules.sort(key=lambda r: SEVERITY[r.category])  # stable: file order within
+        self._negation = slots.get("negation")
+        self._skip = slots.get("negation_skip")
+        self._writer = slots.get("writer")
+        self._me = slots.get("me")
+        self._someone_else = slots.get("someone_else")
+
+    def detect(self, text: str) -> CrisisMatch | None:
+        """The categories the rules find in ``text``, most severe first; None if none."""
+        words = tokenize(text)
+        if not words:
+            return None
+        hits = [self._lexicon.lookup(word) for word in words]
+        found = self._occurrences(hits)
+        if not found:
+            return None
+        categories: list[CrisisCategory] = []
+        first: tuple[_Rule, _Found] | None = None
+        for rule in self._rules:
+            if rule.category in categories:
+                continue
+            match = self._match(rule, found)
+            if match is not None:
+                categories.append(rule.category)
+                first = first or (rule, match)
+        if first is None:
+            return None
+        rule, match = first
+        # Words of more than one language ("suicid*"): the language most words are in.
+        score = {
+            lang: sum(any(b & bit for _, b, _ in h) for h in hits)
+            for lang, bit in LANGUAGE_BITS.items()
+        }
+        language = max(
+            (lang for lang in LANGUAGES if match.languages & LANGUAGE_BITS[lang]),
+            key=lambda lang: score[lang],
+        )
+        return CrisisMatch(
+            categories=tuple(categories),
+            about=rule.about or self._about(found, match),
+            language=language,
+            rule=rule.name,
+        )
+
+    def _occurrences(self, hits: Sequence[tuple[Hit, ...]]) -> dict[int, list[Occurrence]]:
+        """Where each group's words are, each marked negated or not."""
+        found: dict[int, list[Occurrence]] = {}
+        # The languages in which the word before (fillers skipped) negates this one:
+        # the Latvian "no" (from) in "no mājām" does not negate as the English "no".
+        negating = 0
+        for position, word_hits in enumerate(hits):
+            negators, skipped = 0, False
+            for slot, languages, negated in word_hits:
+                found.setdefault(slot, []).append(
+                    (position, position, languages, negated or bool(languages & negating))
+                )
+                if slot == self._negation:
+                    negators |= languages
+                elif slot == self._skip:
+                    skipped = True
+            if negators or not skipped:
+                negating = negators
+        for slot in list(found):
+            for phrase in self._lexicon.phrases.get(slot, ()):
+                for start, _, languages, negated in found[slot]:
+                    end = self._phrase_end(phrase.slots, start, languages & phrase.languages, found)
+                    if end is not None:
+                        found.setdefault(phrase.group, []).append(
+                            (start, end, phrase.languages, negated)
+                        )
+        return found
+
+    @staticmethod
+    def _phrase_end(
+        slots: tuple[int, ...], start: int, languages: int, found: dict[int, list[Occurrence]]
+    ) -> int | None:
+        if not languages:
+            return None
+        for offset, slot in enumerate(slots[1:], start=1):
+            if not any(
+                s == start + offset and bits & languages for s, _, bits, _ in found.get(slot, ())
+            ):
+                return None
+        return start + len(slots) - 1
+
+    def _match(self, rule: _Rule, found: dict[int, list[Occurrence]]) -> _Found | None:
+        """The first way the rule's words occur together, or None."""
+        options: list[list[Occurrence]] = []
+        for term in rule.terms:
+            occurrences = [o for o in found.get(term.slot, ()) if term.negated in (None, o[3])]
+            if not occurrences:
+                return None
+            options.append(occurrences)
+        return self._choose(rule, options, 0, [], found)
+
+    def _choose(
+        self,
+        rule: _Rule,
+        options: list[list[Occurrence]],
+        index: int,
+        chosen: list[Occurrence],
+        found: dict[int, list[Occurrence]],
+    ) -> _Found | None:
+        if index == len(options):
+            start = min(o[0] for o in chosen)
+            end = max(o[1] for o in chosen)
+            languages = -1
+            for occurrence in chosen:
+                languages &= occurrence[2]
+            for slot in rule.unless:
+                for near_start, near_end, near_languages, _ in found.get(slot, ()):
+                    if (
+                        near_languages & languages
+                        and near_start >= start - rule.unless_within
+                        and near_end <= end + rule.unless_within
+                    ):
+                        return None
+            return _Found(start, end, languages)
+        for occurrence in options[index]:
+            if any(o[0] <= occurrence[1] and occurrence[0] <= o[1] for o in chosen):
+                continue  # one word cannot stand for two of the rule's words
+            if rule.ordered and chosen and occurrence[0] <= chosen[-1][1]:
+                continue
+            span = [*chosen, occurrence]
+            # Words apart, not counting the words of a phrase itself.
+            if max(o[0] for o in span) - min(o[1] for o in span) > rule.within:
+                continue
+            languages = -1
+            for o in span:
+                languages &= o[2]
+            if not languages:
+                continue
+            result = self._choose(rule, options, index + 1, span, found)
+            if result is not None:
+                return result
+        return None
+
+    def _about(self, found: dict[int, list[Occurrence]], match: _Found) -> About:
+        """Whom the words are about, from "I/me" and "my son/she/him" words around them.
+
+        Inside the match the writer wins ("he hits me"); just after it only "me" counts
+        ("he raped me"), as an "I" there begins the next sentence ("he hurts himself i
+        saw the scars"); otherwise the nearest such word before the match decides.
+        """
+        marks: dict[int, About] = {}
+        me: set[int] = set()
+        for slot, about in (
+            (self._someone_else, About.OTHER),
+            (self._writer, About.SELF),
+            (self._me, About.SELF),
+        ):
+            for start, _, _, _ in found.get(slot, ()) if slot is not None else ():
+                marks[start] = about  # the writer wins a word that is both
+                if slot == self._me:
+                    me.add(start)
+        inside = {marks[p] for p in range(match.start, match.end + 1) if p in marks}
+        if inside:
+            return About.SELF if About.SELF in inside else About.OTHER
+        if match.end + 1 in me:
+            return About.SELF
+        for position in range(match.start - 1, match.start - 1 - _LOOK_LEFT, -1):
+            if position in marks:
+                return marks[position]
+        for position in range(match.end + 1, match.end + 1 + _LOOK_RIGHT):
+            if position in marks and (position in me or marks[position] is About.OTHER):
+                return marks[position]
+        return About.SELF

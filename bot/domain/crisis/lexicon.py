@@ -1,0 +1,196 @@
+"""Every word of the rules, compiled into lookups that take a folded word of a message.
+
+A word is found by its forms (``forms.tsv``), by a stem, as Russian typed in Latin
+letters (:func:`~bot.domain.crisis.text.latin_key`), after a glued negation prefix
+("negribu", "нехочу"), or with one typo when it is long (see ``typos.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.domain.crisis.forms import Forms
+from bot.domain.crisis.model import LANGUAGES, RuleSet
+from bot.domain.crisis.rules import Entry, Word, parse_entry
+from bot.domain.crisis.text import fold, is_latin, latin_key, unstretched
+from bot.domain.crisis.typos import TypoIndex, WordKey
+
+LANGUAGE_BITS = {language: 1 << index for index, language in enumerate(LANGUAGES)}
+ALL_LANGUAGES = sum(LANGUAGE_BITS.values())
+_CACHE_SIZE = 50_000
+# Russian words this short in Latin letters are English or Latvian words ("on", "a").
+_LATIN_MIN = 3
+
+# (slot, languages as bits, negated): a slot is a group, or one word of a phrase
+Hit = tuple[int, int, bool]
+# folded word -> (slot, negated) -> languages as bits, while the tables are built
+_Table = dict[str, dict[tuple[int, bool], int]]
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """Words that must follow each other; found, they count as a word of ``group``."""
+
+    group: int
+    slots: tuple[int, ...]
+    languages: int
+
+
+def _freeze(table: _Table) -> dict[str, tuple[Hit, ...]]:
+    return {
+        key: tuple((slot, bits, negated) for (slot, negated), bits in hits.items())
+        for key, hits in table.items()
+    }
+
+
+class _Builder:
+    """Collects the tables of a :class:`Lexicon`; thrown away once they are frozen."""
+
+    def __init__(self, rules: RuleSet, forms: Forms, typo_words: frozenset[WordKey]) -> None:
+        self.forms = forms
+        self.typo_words = typo_words
+        self.typo_keys: set[str] = set()
+        self.exact: _Table = {}
+        self.stems: _Table = {}
+        self.latin: _Table = {}
+        self.latin_stems: _Table = {}
+        self.numbers: list[tuple[int, int]] = []
+        self.phrases: dict[int, list[Phrase]] = {}
+        self.word_slots: dict[tuple[str, str, str], int] = {}
+        prefixes = rules.groups.get("negation_prefix", {}).values()
+        self.prefixes = tuple(sorted({fold(entry) for entries in prefixes for entry in entries}))
+        names = [*rules.groups, *(f"terms:{category}" for category in rules.terms)]
+        self.group_slots = {name: slot for slot, name in enumerate(names)}
+        self.slot_count = len(names)
+        for name, by_language in rules.groups.items():
+            self.add_group(self.group_slots[name], by_language, may_exclude=True)
+        for category, by_language in rules.terms.items():
+            self.add_group(self.group_slots[f"terms:{category}"], by_language, may_exclude=False)
+
+    def add_group(
+        self, slot: int, by_language: dict[str, tuple[str, ...]], *, may_exclude: bool
+    ) -> None:
+        for language, entries in by_language.items():
+            parsed = [parse_entry(entry, may_exclude=may_exclude) for entry in entries]
+            excluded = {entry.words[0].text for entry in parsed if entry.exclude}
+            for entry in parsed:
+                if not entry.exclude:
+                    self.add_entry(slot, language, entry, excluded)
+
+    def add_entry(self, slot: int, language: str, entry: Entry, excluded: set[str]) -> None:
+        if len(entry.words) == 1:
+            self.add_word(slot, language, entry.words[0], excluded)
+            return
+        slots = []
+        for word in entry.words:
+            key = (language, word.kind, word.text)
+            if key not in self.word_slots:
+                self.word_slots[key] = self.slot_count
+                self.slot_count += 1
+                self.add_word(self.word_slots[key], language, word, excluded)
+            slots.append(self.word_slots[key])
+        self.phrases.setdefault(slots[0], []).append(
+            Phrase(slot, tuple(slots), LANGUAGE_BITS[language])
+        )
+
+    def add_word(self, slot: int, language: str, word: Word, excluded: set[str]) -> None:
+        bit = LANGUAGE_BITS[language]
+        if word.kind == "number":
+            self.numbers.append((int(word.text), slot))
+            return
+        if word.kind == "stem":
+            _put(self.stems, word.text, slot, bit, negated=False)
+            if not is_latin(word.text):
+                _put(self.latin_stems, latin_key(word.text), slot, bit, negated=False)
+            return
+        keys = {word.text}
+        if word.kind == "forms":
+            keys |= {fold(form) for form in self.forms.get((language, word.written), ())}
+        for key in keys - excluded:
+            if " " in key:
+                continue  # a dictionary form of two words ("по-моему") is not one word
+            # "negribu" is listed under "gribēt": the glued "ne" still negates it.
+            negated = any(key.startswith(p) and not word.text.startswith(p) for p in self.prefixes)
+            _put(self.exact, key, slot, bit, negated=negated)
+            if (language, word.kind, word.text) in self.typo_words:
+                self.typo_keys.add(key)
+            if not is_latin(key) and len(latin_key(key)) >= _LATIN_MIN:
+                _put(self.latin, latin_key(key), slot, bit, negated=negated)
+
+
+def _put(table: _Table, key: str, slot: int, bit: int, *, negated: bool) -> None:
+    hits = table.setdefault(key, {})
+    hits[(slot, negated)] = hits.get((slot, negated), 0) | bit
+
+
+class Lexicon:
+    """Folded words -> the groups (and phrase words) they belong to, per language."""
+
+    def __init__(
+        self,
+        rules: RuleSet,
+        forms: Forms,
+        typo_words: frozenset[WordKey] = frozenset(),
+        near_words: frozenset[str] = frozenset(),
+    ) -> None:
+        built = _Builder(rules, forms, typo_words)
+        self.group_slots = built.group_slots
+        self.phrases = built.phrases
+        self.typos = TypoIndex(built.typo_keys, near_words)
+        self._prefixes = built.prefixes
+        self._numbers = built.numbers
+        self._exact = _freeze(built.exact)
+        self._stems = _freeze(built.stems)
+        self._latin = _freeze(built.latin)
+        self._latin_stems = _freeze(built.latin_stems)
+        self._stem_lengths = sorted({len(stem) for stem in self._stems})
+        self._latin_stem_lengths = sorted({len(stem) for stem in self._latin_stems})
+        self._cache: dict[str, tuple[Hit, ...]] = {}
+
+    def lookup(self, word: str) -> tuple[Hit, ...]:
+        """The groups a folded word belongs to; cached, as pupils repeat their words."""
+        hits = self._cache.get(word)
+        if hits is None:
+            hits = self._lookup(word)
+            if len(self._cache) >= _CACHE_SIZE:
+                self._cache.clear()
+            self._cache[word] = hits
+        return hits
+
+    def _lookup(self, word: str) -> tuple[Hit, ...]:
+        if word.isdigit():
+            number = int(word[:9])
+            return tuple(
+                (slot, ALL_LANGUAGES, False) for least, slot in self._numbers if number >= least
+            )
+        hits = self._plain(word)
+        if not hits:
+            for prefix in self._prefixes:
+                if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+                    rest = self._plain(word[len(prefix) :])
+                    hits = tuple((slot, bits, True) for slot, bits, _ in rest)
+                    if hits:
+                        break
+        if not hits:
+            for key in self.typos.find(word):
+                hits += self._exact[key]
+        if not hits:
+            shorter = unstretched(word)
+            if shorter != word:
+                hits = self._lookup(shorter)
+        return hits
+
+    def _plain(self, word: str) -> tuple[Hit, ...]:
+        hits = self._exact.get(word, ())
+        for length in self._stem_lengths:
+            if length > len(word):
+                break
+            hits += self._stems.get(word[:length], ())
+        if is_latin(word) and len(word) >= _LATIN_MIN:
+            key = latin_key(word)
+            hits += self._latin.get(key, ())
+            for length in self._latin_stem_lengths:
+                if length > len(key):
+                    break
+                hits += self._latin_stems.get(key[:length], ())
+        return hits

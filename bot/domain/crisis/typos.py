@@ -1,0 +1,105 @@
+"""One typo in a long word of crisis: "nomirtt", "умиреть", "mysefl".
+
+A word of :data:`TYPO_MIN` letters or more that the rules do not know is read as a
+word of the rules if one letter was left out, added, changed, or two swapped, unless it
+is itself a real word ("писать" is not a typo of "пинать"). The real words one edit
+away from a word of the shipped rules are listed in ``near_words.txt``, made with
+``forms.tsv`` from simplemma's dictionaries; typos are therefore read only for words of
+the shipped rules (see :func:`typo_words`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from bot.domain.crisis.model import RuleSet
+from bot.domain.crisis.rules import RESERVED_GROUPS, parse_entry, rule_word
+
+TYPO_MIN = 6
+_LATIN = "abcdefghijklmnopqrstuvwxyz"
+_CYRILLIC = "абвгдежзиклмнопрстуфхцчшщъыьэюя"  # folded: no "ё", "й"
+
+# (language, kind, folded text) of a word of the rules
+WordKey = tuple[str, str, str]
+
+
+def typo_words(rules: RuleSet) -> frozenset[WordKey]:
+    """The words of the groups and terms that make a rule match, read with typos.
+
+    Not the groups that only silence a rule (unless) nor the detector's own groups
+    (negation, whom it is about): a typo may find a word of crisis, never hide one.
+    """
+    used = {rule_word(word)[0] for rule in rules.rules for word in rule.words}
+    tables = [rules.groups[name] for name in used - set(RESERVED_GROUPS) if name in rules.groups]
+    tables += rules.terms.values()
+    return frozenset(
+        (language, word.kind, word.text)
+        for by_language in tables
+        for language, entries in by_language.items()
+        for entry in entries
+        for word in parse_entry(entry, may_exclude=True).words
+        if not entry.startswith("-") and word.kind in ("forms", "exact")
+    )
+
+
+def deletions(word: str) -> Iterator[str]:
+    return (word[:i] + word[i + 1 :] for i in range(len(word)))
+
+
+def one_edit(a: str, b: str) -> bool:
+    """True if ``a`` and ``b`` differ by one letter changed, added, dropped, or two swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        swapped = a[i + 1 : i + 2] + a[i : i + 1] == b[i : i + 2] and a[i + 2 :] == b[i + 2 :]
+        return a[i + 1 :] == b[i + 1 :] or swapped
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    return longer[i + 1 :] == shorter[i:]
+
+
+def edits(word: str) -> Iterator[str]:
+    """Every word one edit away from ``word``, in its own alphabet."""
+    alphabet = _LATIN if word.isascii() else _CYRILLIC
+    for i in range(len(word) + 1):
+        head, tail = word[:i], word[i:]
+        if tail:
+            yield head + tail[1:]
+            if len(tail) > 1:
+                yield head + tail[1] + tail[0] + tail[2:]
+        for letter in alphabet:
+            yield head + letter + tail
+            if tail:
+                yield head + letter + tail[1:]
+
+
+class TypoIndex:
+    """Known words by their one-letter deletions, to find a word's typo quickly."""
+
+    def __init__(self, keys: Iterable[str], near_words: frozenset[str]) -> None:
+        self.keys = frozenset(key for key in keys if len(key) >= TYPO_MIN - 1)
+        self._near_words = near_words
+        self._by_deletion: dict[str, list[str]] = {}
+        for key in self.keys:
+            for deleted in deletions(key):
+                self._by_deletion.setdefault(deleted, []).append(key)
+
+    def find(self, word: str) -> list[str]:
+        """The known words ``word`` may be a typo of; none for a short or real word."""
+        if len(word) < TYPO_MIN or word in self._near_words:
+            return []
+        candidates = set(self._by_deletion.get(word, ()))  # a letter left out
+        for deleted in deletions(word):
+            if deleted in self.keys:  # a letter too many
+                candidates.add(deleted)
+            candidates.update(self._by_deletion.get(deleted, ()))  # one changed or swapped
+        return sorted(key for key in candidates if one_edit(word, key))
+
+    def near_words(self, real_words: frozenset[str]) -> set[str]:
+        """The ``real_words`` one edit away from a known word (for ``near_words.txt``)."""
+        near: set[str] = set()
+        for key in self.keys:
+            near.update(edit for edit in edits(key) if len(edit) >= TYPO_MIN)
+        return (near & real_words) - self.keys
