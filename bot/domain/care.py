@@ -65,11 +65,13 @@ class RelaySession(Model):
     closes_at: datetime
     ended_at: datetime | None
 
-    def other_side(self, chat_id: int) -> tuple[int, str]:
-        """The chat to pass a message to, and the name its writer is shown by."""
-        if chat_id == self.person_chat:
-            return self.staff_chat, self.person_name
-        return self.person_chat, self.staff_name
+    def other_chat(self, chat_id: int) -> int:
+        """The chat on the other side of ``chat_id``."""
+        return self.staff_chat if chat_id == self.person_chat else self.person_chat
+
+    def name_of(self, chat_id: int) -> str:
+        """The name ``chat_id``'s side is shown by."""
+        return self.person_name if chat_id == self.person_chat else self.staff_name
 
 
 class Relayed(Model):

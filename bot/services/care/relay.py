@@ -94,8 +94,8 @@ class RelayService:
             found = await tx.care.session_of_booking(booking_id)
             if found is not None:
                 return found
-            person, person_role = await self._pupil_side(
-                tx, actor, booking.pupil_id, booking.booked_by
+            person = await self._pupil_side(
+                tx, actor, booking.pupil_id, booking.pupil_name, booking.booked_by
             )
             staff = await tx.accounts.of_person(Role.SPECIALIST, booking.specialist_id)
             if person is None or not staff:
@@ -103,7 +103,7 @@ class RelayService:
             await tx.audit.add_reads(now, staff[0], "read_booking", [booking.pupil_id])
             return await self._open_in(
                 tx,
-                person=(person, booking.pupil_name, person_role),
+                person=person,
                 staff=(staff[0], booking.specialist_name),
                 booking_id=booking_id,
                 alert_id=None,
@@ -113,22 +113,25 @@ class RelayService:
 
     @staticmethod
     async def _pupil_side(
-        tx: Tx, actor: Actor, pupil_id: int, booked_by: int
-    ) -> tuple[int | None, Role]:
-        """Who talks for the pupil: whoever opened it from the pupil's side, else the pupil,
-        else the parent who booked."""
+        tx: Tx, actor: Actor, pupil_id: int, pupil_name: str, booked_by: int
+    ) -> tuple[int, str, Role] | None:
+        """Who talks for the pupil, and by which name: whoever opened it from the pupil's
+        side, else the pupil, else the parent who booked."""
         if any(p.id == pupil_id for p in actor.pupils):
-            return actor.telegram_id, actor.role or Role.PUPIL
+            return actor.telegram_id, _family_name(actor, pupil_name), actor.role or Role.PUPIL
         pupils = await tx.accounts.of_person(Role.PUPIL, pupil_id)
         if pupils:
-            return pupils[0], Role.PUPIL
-        return booked_by or None, Role.GUARDIAN
+            return pupils[0], pupil_name, Role.PUPIL
+        parent = await tx.accounts.actor(booked_by) if booked_by else None
+        if parent is None or not parent.is_linked:
+            return None
+        return parent.telegram_id, _family_name(parent, pupil_name), Role.GUARDIAN
 
     async def _open_in(
         self,
         tx: Tx,
         *,
-        person: tuple[int, str, Role],
+        person: tuple[int, str, Role],  # chat, name shown, role
         staff: tuple[int, str],
         booking_id: int | None,
         alert_id: int | None,
@@ -152,7 +155,7 @@ class RelayService:
             now=now,
             closes_at=closes_at,
         )
-        other = session.staff_chat if opened_by == session.person_chat else session.person_chat
+        other = session.other_chat(opened_by)
         await self.reminders.plan(tx, [_relay_item(ReminderKind.RELAY_OPENED, session, other, now)])
         tx.after_commit(lambda: self._remember(session))
         return session
@@ -164,8 +167,11 @@ class RelayService:
         session = self.session_of(actor.telegram_id)
         if session is None:
             return None
-        to_chat, name = session.other_side(actor.telegram_id)
-        return Relayed(to_chat=to_chat, from_name=name, session=session)
+        return Relayed(
+            to_chat=session.other_chat(actor.telegram_id),
+            from_name=session.name_of(actor.telegram_id),
+            session=session,
+        )
 
     async def end(self, actor: Actor, session_id: int) -> RelaySession:
         """Either side ends the conversation; the other side is told."""
@@ -179,11 +185,7 @@ class RelayService:
                 raise NotAllowed()
             if not await tx.care.end_session(session_id, actor.telegram_id, now):
                 return session
-            to = (
-                session.staff_chat
-                if actor.telegram_id == session.person_chat
-                else session.person_chat
-            )
+            to = session.other_chat(actor.telegram_id)
             await self.reminders.plan(tx, [_relay_item(ReminderKind.RELAY_ENDED, session, to, now)])
             tx.after_commit(lambda: self._forget(session))
         return session
@@ -204,14 +206,14 @@ class RelayService:
         if session is None or session.ended_at is not None:
             return None
         for_staff = reminder.chat_id == session.staff_chat
-        _, name = session.other_side(reminder.chat_id)
+        name = session.name_of(session.other_chat(reminder.chat_id))
         return RelayOpened(session_id=session.id, other_name=name, for_staff=for_staff)
 
     async def ended_fact(self, reminder: Reminder) -> Fact | None:
         session = await self._session_for(reminder)
         if session is None:
             return None
-        _, name = session.other_side(reminder.chat_id)
+        name = session.name_of(session.other_chat(reminder.chat_id))
         return RelayEnded(session_id=session.id, other_name=name)
 
     async def _session_for(self, reminder: Reminder) -> RelaySession | None:
@@ -219,6 +221,13 @@ class RelayService:
             return None
         async with self.uow.read() as tx:
             return await tx.care.session(reminder.payload.session_id)
+
+
+def _family_name(actor: Actor, pupil_name: str) -> str:
+    """A pupil talks under their own name; a parent as "parent's name (pupil's name)"."""
+    if actor.role != Role.GUARDIAN:
+        return pupil_name
+    return f"{actor.links[0].display_name} ({pupil_name})"
 
 
 def _relay_item(kind: ReminderKind, session: RelaySession, chat: int, now: datetime) -> Planned:
