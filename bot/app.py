@@ -47,8 +47,10 @@ from bot.updates import PerUserUpdateProcessor
 from handlers.accounts import start
 from handlers.accounts import wiring as accounts_wiring
 from handlers.answers import Answers
-from handlers.care import crisis
+from handlers.care import crisis, relay
 from handlers.care import notices as care_notices
+from handlers.care import wiring as care_wiring
+from handlers.care.relay import InConversation
 from handlers.consultations import booking, desk, free_time
 from handlers.consultations import notices as consultation_notices
 from handlers.consultations import wiring as consultations_wiring
@@ -60,6 +62,7 @@ from handlers.meals import notices as meal_notices
 from handlers.meals import wiring as meals_wiring
 from handlers.reminders import wiring as reminders_wiring
 from handlers.sender import Renderers, TelegramSender
+from handlers.ui import guarded
 
 BotApp = Application[ExtBot[None], BotContext, dict[Any, Any], dict[Any, Any], BotData, Any]
 
@@ -150,13 +153,12 @@ def _add_handlers(app: BotApp, services: Services) -> None:
     # before the features gets a group of its own.
     # Group -2: before anything else, resolve the sender: the Actor and their language.
     app.add_handler(TypeHandler(Update, start.load_actor), group=-2)
-    # Group -1: words of crisis in any private text or caption: the helplines at once,
-    # then the update goes on to the features (nothing here stops it).
+    # Group -1: words of crisis in any private message or edit: the helplines at once,
+    # and that message is done (unless it is part of a conversation relayed to someone at
+    # school, who should see it). Edits go no further than this check.
     private = filters.ChatType.PRIVATE
-    app.add_handler(
-        MessageHandler(private & (filters.TEXT | filters.CAPTION), crisis.notice_crisis),
-        group=-1,
-    )
+    app.add_handler(MessageHandler(private, crisis.notice_crisis), group=-1)
+    new = private & filters.UpdateType.MESSAGE
     # Group 0, the features. Their buttons each have a route of their own, so the order
     # among them does not matter; commands first, then the buttons, feature by feature.
     for handler in (
@@ -165,8 +167,13 @@ def _add_handlers(app: BotApp, services: Services) -> None:
         *consultations_wiring.handlers(),
         *meals_wiring.handlers(),
         *internship_wiring.handlers(),
+        *care_wiring.handlers(),
     ):
         app.add_handler(handler)
+    # A conversation relayed to someone at school takes its members' messages before any
+    # question a screen asked them.
+    in_chat = new & ~filters.COMMAND & InConversation(services.relay)
+    app.add_handler(MessageHandler(in_chat, guarded(relay.relay_message)))
     # Typed answers: a message that answers its sender's open question, routed by the
     # question's type. Other messages fall through to the handlers after it.
     answers = Answers()
@@ -182,9 +189,9 @@ def _add_handlers(app: BotApp, services: Services) -> None:
     answers.on(ReturnReason, claims.typed_reason)
     app.add_handler(answers.handler(services.questions))
     # Last: what no feature took. A typed code, unknown text, other media, stale buttons.
-    app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, start.text_message))
-    app.add_handler(MessageHandler(private & ~filters.TEXT & ~filters.COMMAND, start.other_message))
-    app.add_handler(MessageHandler(private & filters.COMMAND, start.help_command))
+    app.add_handler(MessageHandler(new & filters.TEXT & ~filters.COMMAND, start.text_message))
+    app.add_handler(MessageHandler(new & ~filters.TEXT & ~filters.COMMAND, start.other_message))
+    app.add_handler(MessageHandler(new & filters.COMMAND, start.help_command))
     app.add_handler(CallbackQueryHandler(start.stale_button))
     app.add_error_handler(start.on_error)
 
@@ -238,6 +245,10 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         # Housekeeping at start, then every night: plan meal deliveries a window ahead,
         # erase free text past its retention. A late night job still runs (grace 1 h).
         app.job_queue.run_once(_nightly, when=5)
+        # Alerts nobody took climb a level: the rows say when, this job only looks.
+        app.job_queue.run_repeating(
+            _escalate, interval=60, first=10, job_kwargs={"misfire_grace_time": None}
+        )
         app.job_queue.run_daily(
             _nightly, time=dt.time(3, 0, tzinfo=RIGA), job_kwargs={"misfire_grace_time": 3600}
         )
@@ -246,6 +257,10 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
 async def _nightly(context: BotContext) -> None:
     await context.services.deliveries.plan_ahead()
     await context.services.retention.erase_old_free_text()
+
+
+async def _escalate(context: BotContext) -> None:
+    await context.services.care.escalate_due()
 
 
 async def _post_stop(app: Application[Any, Any, Any, Any, Any, Any]) -> None:

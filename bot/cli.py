@@ -204,7 +204,7 @@ def _refused(where: str, exc: ImportFailed) -> int:
     return EXIT_FAILED
 
 
-ALLOWED_UPDATES = ["message", "callback_query"]
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 
 
 def webhook_options(config: Config) -> dict[str, Any]:

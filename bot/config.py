@@ -195,6 +195,13 @@ class CareConfig(_Section):
     on_duty_alert: bool = True
     # At most one alert about the same pupil in this many minutes (the helplines always show).
     alert_every_minutes: int = Field(default=30, ge=0)
+    # An alert nobody has taken ("I'm on it") within this many minutes goes one level up:
+    # on-duty specialists -> the school's coordinators -> the region's coordinators.
+    escalate_after_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    # Whether alerts also climb at night (21:00-08:00); if not, they climb in the morning.
+    escalate_at_night: bool = False
+    # How long a conversation in the chat opened from an alert stays open, in minutes.
+    chat_minutes: int = Field(default=120, ge=10, le=24 * 60)
     # The answer to words of crisis per language; empty = the built-in, translated text.
     message_lv: str = ""
     message_ru: str = ""
@@ -234,6 +241,10 @@ class CareConfig(_Section):
             raise ValueError(
                 f"unknown placeholder {sorted(unknown)[0]!r}; use {{helpline}} and {{emergency}}"
             )
+        try:  # as it will be used: "{helpline:d}" parses, but fails with the real number
+            value.format(helpline="116111", emergency="112")
+        except (ValueError, IndexError, KeyError) as exc:
+            raise ValueError(f"cannot be filled in ({exc})") from None
         return value
 
     def word_lists(self) -> RuleSet:

@@ -17,6 +17,7 @@ from bot.domain.eligibility import load_rules
 from bot.services.accounts.accounts import AccountService
 from bot.services.accounts.linking import LinkingService
 from bot.services.care.care import CareService
+from bot.services.care.relay import RelayService
 from bot.services.consultations.answers import AnswersService
 from bot.services.consultations.availability import AvailabilityService
 from bot.services.consultations.booking import BookingService
@@ -54,6 +55,7 @@ class Services:
     accounts: AccountService
     linking: LinkingService
     care: CareService
+    relay: RelayService
     availability: AvailabilityService
     booking: BookingService
     desk: DeskService
@@ -84,13 +86,15 @@ class Services:
         availability = AvailabilityService(uow, clock, config.booking)
         consultations = (uow, clock, config.booking, reminders, availability)
         deliveries = DeliveryService(uow, clock, config.meals, reminders, rules)
-        care = CareService(uow, clock, config.care, reminders)
+        care = CareService(uow, clock, config.care, reminders, reminders.quiet)
+        relay = RelayService(uow, clock, config.care, reminders)
         claims = ClaimsService(uow, clock, reminders, questions)
         # What each kind of reminder is about at send time: one loader per kind.
         ConsultationFacts(uow, clock, config.booking).register(reminders)
         MealFacts(uow).register(reminders)
         claims.register(reminders)
         care.register(reminders)
+        relay.register(reminders)
         return cls(
             config=config,
             clock=clock,
@@ -103,6 +107,7 @@ class Services:
             accounts=AccountService(uow, clock),
             linking=LinkingService(uow, clock, config.linking),
             care=care,
+            relay=relay,
             availability=availability,
             booking=BookingService(*consultations),
             desk=DeskService(*consultations),
@@ -119,6 +124,7 @@ class Services:
     async def open(self) -> None:
         await self.db.open()
         await self.questions.load()
+        await self.relay.load()
 
     async def close(self) -> None:
         await self.dispatcher.stop()  # gives claimed, unsent reminders back first

@@ -25,18 +25,21 @@ from bot.domain.reminders import (
 )
 from storage.db import Repo, from_db_time, marks, to_db_time
 
-_COLUMNS = "id, chat_id, role, kind, ref, due_at, event_at, not_after, payload, state, attempts"
+_COLUMNS = (
+    "id, chat_id, role, kind, ref, due_at, event_at, not_after, payload, state, attempts, urgent"
+)
 
 # Create the reminder, or move it (one per chat, kind and ref). A sent reminder is planned
 # again only when its time or its event's time changed (a moved session deserves a new
 # reminder; planning the same one twice does not). A row being sent right now is moved
 # too: the dispatcher's 'sent' mark then finds it pending and leaves it for its new time.
 _SCHEDULE = (
-    "INSERT INTO reminders (chat_id, role, kind, ref, due_at, event_at, not_after, payload)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    "INSERT INTO reminders (chat_id, role, kind, ref, due_at, event_at, not_after, payload,"
+    " urgent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
     " ON CONFLICT (chat_id, kind, ref) DO UPDATE SET due_at = excluded.due_at,"
     " event_at = excluded.event_at, not_after = excluded.not_after, role = excluded.role,"
-    " payload = excluded.payload, state = 'pending', attempts = 0, last_error = NULL,"
+    " payload = excluded.payload, urgent = excluded.urgent, state = 'pending', attempts = 0,"
+    " last_error = NULL,"
     " sent_at = NULL"
     " WHERE reminders.state <> 'sent' OR reminders.due_at <> excluded.due_at"
     " OR reminders.event_at IS NOT excluded.event_at"
@@ -72,6 +75,7 @@ def _reminder(row: aiosqlite.Row) -> Reminder | None:
         payload=parse_payload(kind, json.loads(row["payload"])),
         state=ReminderState(row["state"]),
         attempts=row["attempts"],
+        urgent=bool(row["urgent"]),
     )
 
 
@@ -85,6 +89,7 @@ def _row(item: Planned) -> tuple[object, ...]:
         to_db_time(item.event_at) if item.event_at else None,
         to_db_time(item.not_after) if item.not_after else None,
         item.payload.model_dump_json(),
+        int(item.urgent),
     )
 
 

@@ -14,6 +14,13 @@ BOOKABLE = (MeasureKind.SUBJECT_CONSULTATION, MeasureKind.EMOTIONAL_SUPPORT)
 MIN_SLOT, MAX_SLOT = 10, 240  # minutes a slot may last
 
 
+class Channel(StrEnum):
+    """How a session is held: a video call (its link), or a text conversation in the chat."""
+
+    CALL = "call"
+    CHAT = "chat"
+
+
 class SlotState(StrEnum):
     FREE = "free"
     BOOKED = "booked"
@@ -84,6 +91,7 @@ class Booking(Model):
     specialist_name: str
     specialist_kind: SpecialistKind
     urgent: bool = False
+    channel: Channel = Channel.CALL
 
     @property
     def is_open(self) -> bool:

@@ -25,6 +25,7 @@ class BookingNote(Model):
     measure_id: int
     slot_id: int
     draft: str = ""
+    in_chat: bool = False  # an emotional-support session held here in the chat
 
     def is_for(self, pupil_id: int, measure_id: int, slot_id: int) -> bool:
         return (self.pupil_id, self.measure_id, self.slot_id) == (pupil_id, measure_id, slot_id)

@@ -22,7 +22,10 @@ class ReminderKind(StrEnum):
     EVIDENCE_AGAIN = "evidence_again"
     AGENDA = "agenda"  # a specialist's sessions of the day, in the morning
     NOTICE = "notice"  # a booking changed: told to its other parties
-    CRISIS_ALERT = "crisis_alert"
+    CRISIS_ALERT = "crisis_alert"  # an alert to a member of staff, with "I'm on it"
+    ALERT_TAKEN = "alert_taken"  # somebody else took an alert this person also got
+    RELAY_OPENED = "relay_opened"  # a relayed conversation opened: to the other side
+    RELAY_ENDED = "relay_ended"
     MEAL_TOMORROW = "meal_tomorrow"
     MEAL_CONFIRM = "meal_confirm"  # "did the meal come?"
     CATERER_LIST = "caterer_list"
@@ -60,8 +63,12 @@ class AgendaPayload(Payload):
     day: date
 
 
-class CrisisAlertPayload(Payload):
-    event_id: int
+class AlertPayload(Payload):
+    alert_id: int
+
+
+class RelayPayload(Payload):
+    session_id: int
 
 
 class DeliveryPayload(Payload):
@@ -83,7 +90,10 @@ PAYLOADS: dict[ReminderKind, type[Payload]] = {
     ReminderKind.EVIDENCE_AGAIN: BookingPayload,
     ReminderKind.AGENDA: AgendaPayload,
     ReminderKind.NOTICE: NoticePayload,
-    ReminderKind.CRISIS_ALERT: CrisisAlertPayload,
+    ReminderKind.CRISIS_ALERT: AlertPayload,
+    ReminderKind.ALERT_TAKEN: AlertPayload,
+    ReminderKind.RELAY_OPENED: RelayPayload,
+    ReminderKind.RELAY_ENDED: RelayPayload,
     ReminderKind.MEAL_TOMORROW: DeliveryPayload,
     ReminderKind.MEAL_CONFIRM: DeliveryPayload,
     ReminderKind.CATERER_LIST: CatererListPayload,
@@ -122,6 +132,7 @@ class Planned(Model):
     event_at: datetime | None = None
     not_after: datetime | None = None
     variant: int | None = None  # minutes before the event, for offset reminders
+    urgent: bool = False  # never held by quiet hours (an alert, a conversation opening)
 
     @property
     def kind_text(self) -> str:
@@ -143,6 +154,7 @@ class Reminder(Model):
     payload: Payload | None
     state: ReminderState
     attempts: int
+    urgent: bool = False
 
     @property
     def kind_text(self) -> str:

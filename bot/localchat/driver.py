@@ -88,6 +88,18 @@ class LocalTelegram:
         """The user types ``text`` and presses Send."""
         return await self._feed(self.message_update(user, text))
 
+    async def edit(self, user: TelegramUser, message_id: int, text: str) -> list[Outgoing]:
+        """The user edits their message ``message_id`` to read ``text``."""
+        message: dict[str, Any] = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "edit_date": int(time.time()),
+            "chat": self._chat(user),
+            "from": user.as_json(),
+            "text": text,
+        }
+        return await self._feed({"update_id": next(self._update_ids), "edited_message": message})
+
     async def send_photo(self, user: TelegramUser, caption: str = "") -> list[Outgoing]:
         message_id = self.api.next_message_id(user.id)
         message: dict[str, Any] = {

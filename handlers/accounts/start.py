@@ -14,6 +14,7 @@ from bot.domain.models import LANGUAGES, Role
 from bot.i18n import LANGUAGE_NAMES
 from bot.services.accounts.linking import looks_like_code
 from handlers.accounts import routes
+from handlers.care.crisis import fallback as care_fallback
 from handlers.menu import main_menu
 from handlers.ui import answer, guarded
 
@@ -102,6 +103,9 @@ async def text_message(update: Update, context: BotContext) -> None:
     t = context.texts
     if not context.actor.is_linked:
         await show_home(update, context)
+        return
+    if context.actor.role in (Role.PUPIL, Role.GUARDIAN):
+        await care_fallback(update, context)  # never a bare "I did not understand"
         return
     await answer(
         update,

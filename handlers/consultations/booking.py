@@ -9,7 +9,8 @@ from typing import TypeVar
 from telegram import Update
 
 from bot.context import BotContext
-from bot.domain.consultations import BookingEvent, BookingState, SlotGone, SlotTaken
+from bot.domain.consultations import BookingEvent, BookingState, Channel, SlotGone, SlotTaken
+from bot.domain.models import MeasureKind
 from bot.domain.questions import BookingNote
 from handlers.consultations import routes
 from handlers.consultations.words import (
@@ -134,13 +135,7 @@ async def show_confirmation(
     actor = context.actor
     preview = context.services.booking.preview(actor, pupil_id, measure_id, slot_id)
     offer, slot = await _fresh_slots(update, context, pupil_id, measure_id, preview)
-    questions = context.services.questions
-    asked = questions.peek_as(actor.telegram_id, BookingNote)
-    note = asked.draft if asked and asked.is_for(pupil_id, measure_id, slot_id) else ""
-    if asked is None or not asked.is_for(pupil_id, measure_id, slot_id):
-        await questions.ask(
-            actor, BookingNote(pupil_id=pupil_id, measure_id=measure_id, slot_id=slot_id)
-        )
+    asked = await _asked(context, pupil_id, measure_id, slot_id)
     t = context.texts
     lines = [
         t("Please check and confirm:"),
@@ -148,14 +143,46 @@ async def show_confirmation(
         t("When: {when}", when=t.datetime(slot.starts_at)),
         t("Specialist: {name}", name=slot.specialist_name),
         t("Length: {minutes} min", minutes=slot.minutes),
-        t("Note: {note}", note=note) if note else t("No note."),
+        t("Note: {note}", note=asked.draft) if asked.draft else t("No note."),
         t("You can still type a note now to change it."),
     ]
-    rows = [
-        [(t("✅ Book"), routes.BOOK.data(pupil_id, measure_id, slot_id))],
-        [(t("⬅️ Other times"), routes.SLOTS.data(pupil_id, measure_id, 0))],
-    ]
+    rows = [[(t("✅ Book"), routes.BOOK.data(pupil_id, measure_id, slot_id))]]
+    if offer.kind == MeasureKind.EMOTIONAL_SUPPORT:
+        # Many pupils would rather write than call: the session can be held in the chat.
+        lines.insert(5, t("Where: here in the chat") if asked.in_chat else t("Where: a video call"))
+        switch = (
+            (t("📹 A video call instead"), routes.IN_CHAT.data(pupil_id, measure_id, slot_id, 0))
+            if asked.in_chat
+            else (
+                t("💬 In this chat instead"),
+                routes.IN_CHAT.data(pupil_id, measure_id, slot_id, 1),
+            )
+        )
+        rows.append([switch])
+    rows.append([(t("⬅️ Other times"), routes.SLOTS.data(pupil_id, measure_id, 0))])
     await answer(update, context, "\n".join(lines), rows, edit=edit)
+
+
+async def _asked(context: BotContext, pupil_id: int, measure_id: int, slot_id: int) -> BookingNote:
+    """The open question of this booking (the note, in the chat or not); asked if none."""
+    questions = context.services.questions
+    asked = questions.peek_as(context.actor.telegram_id, BookingNote)
+    if asked is not None and asked.is_for(pupil_id, measure_id, slot_id):
+        return asked
+    asked = BookingNote(pupil_id=pupil_id, measure_id=measure_id, slot_id=slot_id)
+    await questions.ask(context.actor, asked)
+    return asked
+
+
+async def choose_chat(
+    update: Update, context: BotContext, pupil_id: int, measure_id: int, slot_id: int, chat: int
+) -> None:
+    """Hold the session in this chat (1) or as a video call (0)."""
+    asked = await _asked(context, pupil_id, measure_id, slot_id)
+    await context.services.questions.ask(
+        context.actor, asked.model_copy(update={"in_chat": chat == 1})
+    )
+    await show_confirmation(update, context, pupil_id, measure_id, slot_id, edit=True)
 
 
 async def typed_note(update: Update, context: BotContext, asked: BookingNote, text: str) -> None:
@@ -173,8 +200,10 @@ async def book(
     actor = context.actor
     services = context.services
     asked = services.questions.peek_as(actor.telegram_id, BookingNote)
-    note = asked.draft if asked and asked.is_for(pupil_id, measure_id, slot_id) else ""
-    booked = services.booking.book(actor, pupil_id, measure_id, slot_id, note)
+    mine = asked if asked and asked.is_for(pupil_id, measure_id, slot_id) else None
+    note = mine.draft if mine else ""
+    channel = Channel.CHAT if mine and mine.in_chat else Channel.CALL
+    booked = services.booking.book(actor, pupil_id, measure_id, slot_id, note, channel)
     change = await _fresh_slots(update, context, pupil_id, measure_id, booked)
     await services.questions.end(actor)
     t = context.texts
@@ -183,7 +212,15 @@ async def book(
     if change.event == BookingEvent.ALREADY:
         context.toast = t("This time is already booked for you.")
     confirmed = booking.state == BookingState.CONFIRMED
-    if confirmed:
+    if confirmed and booking.channel == Channel.CHAT:
+        text = t(
+            "Booked and confirmed: {title}, {when}, with {name}. It is held here in the chat: "
+            "open the conversation when it starts.",
+            title=title,
+            when=when,
+            name=booking.specialist_name,
+        )
+    elif confirmed:
         text = t(
             "Booked and confirmed: {title}, {when}, with {name}.\nCall: {link}",
             title=title,

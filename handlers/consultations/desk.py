@@ -8,10 +8,24 @@ from typing import TypeVar
 from telegram import Update
 
 from bot.context import BotContext
-from bot.domain.consultations import Booking, BookingChanged, BookingState, SlotGone, SlotTaken
+from bot.domain.consultations import (
+    Booking,
+    BookingChanged,
+    BookingState,
+    Channel,
+    SlotGone,
+    SlotTaken,
+)
 from bot.domain.questions import CallDetails, CancelReason, DeclineReason
+from handlers.care import routes as care
 from handlers.consultations import routes
-from handlers.consultations.words import STATE_ICONS, details, short_line, slot_pager
+from handlers.consultations.words import (
+    STATE_ICONS,
+    chat_is_open,
+    details,
+    short_line,
+    slot_pager,
+)
 from handlers.ui import Button, answer, guarded, is_editing, menu_row, refreshing
 
 T = TypeVar("T")
@@ -79,7 +93,9 @@ def _agenda_line(context: BotContext, booking: Booking) -> str:
     )
     if booking.urgent:
         line = "🔴 " + line
-    if booking.call_link and booking.state == BookingState.CONFIRMED:
+    if booking.state == BookingState.CONFIRMED and booking.channel == Channel.CHAT:
+        line += "\n   " + t("💬 in the chat")
+    elif booking.call_link and booking.state == BookingState.CONFIRMED:
         line += "\n   " + booking.call_link
     return line
 
@@ -94,7 +110,11 @@ async def show_session(update: Update, context: BotContext, booking_id: int) -> 
         rows.append([(t("✅ Accept"), routes.ACCEPT.data(booking.id))])
         rows.append([(t("🔁 Propose another time"), routes.PROPOSALS.data(booking.id, 0))])
         rows.append([(t("✖ Decline"), routes.DECLINE.data(booking.id))])
+    if chat_is_open(booking, context.services.clock.now()):
+        rows.append([(t("💬 Open the conversation"), care.OPEN.data(booking.id))])
     if booking.state == BookingState.CONFIRMED and not started:
+        if booking.channel != Channel.CHAT:
+            rows.append([(t("💬 Hold it in this chat"), routes.HOLD_IN_CHAT.data(booking.id))])
         rows.append([(t("📞 Phone or Telegram call instead"), routes.CALL.data(booking.id))])
         rows.append([(t("✖ Cancel with a reason"), routes.SPECIALIST_CANCEL.data(booking.id))])
     if (
@@ -139,6 +159,13 @@ async def _mark(update: Update, context: BotContext, booking_id: int, *, held: b
 async def _act(update: Update, context: BotContext, booking_id: int, act: Awaitable[T]) -> T:
     """``act`` on the booking; if it changed meanwhile, show it as it stands now."""
     return await refreshing(act, lambda: show_session(update, context, booking_id), BookingChanged)
+
+
+async def hold_in_chat(update: Update, context: BotContext, booking_id: int) -> None:
+    hold = context.services.desk.hold_in_chat(context.actor, booking_id)
+    await _act(update, context, booking_id, hold)
+    context.toast = context.texts("The session is held in the chat. The pupil is told.")
+    await show_session(update, context, booking_id)
 
 
 async def show_proposals(update: Update, context: BotContext, booking_id: int, page: int) -> None:

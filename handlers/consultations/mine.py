@@ -10,9 +10,16 @@ from telegram import Update
 from bot.context import BotContext
 from bot.domain.consultations import BookingChanged, BookingEvent, BookingState, SlotGone, SlotTaken
 from bot.domain.errors import DomainError
+from handlers.care import routes as care
 from handlers.consultations import routes
 from handlers.consultations.calendar import session_ics
-from handlers.consultations.words import STATE_ICONS, details, short_line, slot_pager
+from handlers.consultations.words import (
+    STATE_ICONS,
+    chat_is_open,
+    details,
+    short_line,
+    slot_pager,
+)
 from handlers.ui import Button, answer, is_editing, menu_row, refreshing
 
 T = TypeVar("T")
@@ -57,6 +64,8 @@ async def show_booking(update: Update, context: BotContext, booking_id: int) -> 
     if booking.state == BookingState.PROPOSED and future:
         rows.append([(t("✅ Accept this time"), routes.TAKE_PROPOSAL.data(booking.id))])
         rows.append([(t("✖ Cancel the request"), routes.REFUSE_PROPOSAL.data(booking.id))])
+    if chat_is_open(booking, context.services.clock.now()):
+        rows.append([(t("💬 Open the conversation"), care.OPEN.data(booking.id))])
     if booking.state == BookingState.CONFIRMED and not future and booking.evidence is None:
         rows.append(
             [

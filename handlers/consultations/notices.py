@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.domain.consultations import (
     BookingEvent,
     BookingNotice,
-    BookingState,
+    Channel,
     DayAgenda,
     EvidenceQuestion,
     SessionSoon,
@@ -14,8 +14,9 @@ from bot.domain.errors import N_
 from bot.domain.models import Role
 from bot.domain.reminders import Recipient
 from bot.i18n import Texts
+from handlers.care import routes as care
 from handlers.consultations import routes
-from handlers.consultations.words import session_title
+from handlers.consultations.words import session_title, where
 from handlers.sender import Renderers
 from handlers.ui import Reply
 
@@ -36,11 +37,23 @@ NOTICES = {
 def session_soon(fact: SessionSoon, to: Recipient, t: Texts) -> Reply:
     booking = fact.booking
     who = booking.pupil_name if fact.role == Role.SPECIALIST else booking.specialist_name
+    title, when = session_title(booking, t), t.datetime(booking.starts_at)
+    if booking.channel == Channel.CHAT:
+        text = t(
+            "Reminder: {title} with {name}, {when}. It is held here in the chat: open the "
+            "conversation when it starts.",
+            title=title,
+            name=who,
+            when=when,
+        )
+        return Reply(
+            text=text, rows=(((t("💬 Open the conversation"), care.OPEN.data(booking.id)),),)
+        )
     text = t(
         "Reminder: {title} with {name}, {when}.\nCall: {link}",
-        title=session_title(booking, t),
+        title=title,
         name=who,
-        when=t.datetime(booking.starts_at),
+        when=when,
         link=booking.call_link,
     )
     return Reply(text=text)
@@ -88,8 +101,7 @@ def booking_notice(fact: BookingNotice, to: Recipient, t: Texts) -> Reply:
         lines.append(t("Pupil: {name}", name=booking.pupil_name))
     if booking.reason and event in (BookingEvent.CANCELLED, BookingEvent.DECLINED):
         lines.append(t("Reason: {reason}", reason=booking.reason))
-    if booking.call_link and booking.state == BookingState.CONFIRMED:
-        lines.append(t("Call: {link}", link=booking.call_link))
+    lines += where(t, booking)
     rows: tuple[tuple[tuple[str, str], ...], ...]
     if is_specialist:
         rows = (((t("Open"), routes.SESSION.data(booking.id)),),)

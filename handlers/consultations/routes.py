@@ -11,6 +11,7 @@ SLOTS = Route("bk", "k", (ID, ID, PAGE))
 SLOT_CHOSEN = Route("bk", "s", (ID, ID, ID))  # asks the note
 CONFIRM = Route("bk", "c", (ID, ID, ID))
 BOOK = Route("bk", "ok", (ID, ID, ID))
+IN_CHAT = Route("bk", "ch", (ID, ID, ID, FLAG))  # an emotional-support session held here
 
 # My consultations (a booking id first).
 MY_LIST = Route("mc", "list")
@@ -38,6 +39,7 @@ HELD = Route("sp", "held", (ID,))
 MISSED = Route("sp", "miss", (ID,))
 SPECIALIST_CANCEL = Route("sp", "cx", (ID,))  # asks the reason
 CALL = Route("sp", "call", (ID,))  # asks the call details
+HOLD_IN_CHAT = Route("sp", "chat", (ID,))  # the session is a conversation in the chat
 
 # The specialist's free time.
 FREE_TIME = Route("sp", "free")

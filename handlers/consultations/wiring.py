@@ -21,6 +21,7 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
         button(routes.SLOT_CHOSEN, booking.ask_note),
         button(routes.CONFIRM, booking.confirm),
         button(routes.BOOK, booking.book),
+        button(routes.IN_CHAT, booking.choose_chat),
         # My consultations, and the evidence.
         button(routes.MY_LIST, mine.show_list),
         button(routes.MY_BOOKING, mine.show_booking),
@@ -46,6 +47,7 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
         button(routes.MISSED, desk.missed),
         button(routes.SPECIALIST_CANCEL, desk.ask_cancel),
         button(routes.CALL, desk.ask_call),
+        button(routes.HOLD_IN_CHAT, desk.hold_in_chat),
         # The specialist's free time.
         button(routes.FREE_TIME, free_time.show),
         button(routes.WEEKLY, free_time.choose_weekday),

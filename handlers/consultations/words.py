@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
 
-from bot.domain.consultations import Booking, BookingState, Offer, Slot
+from bot.domain.consultations import Booking, BookingState, Channel, Offer, Slot
 from bot.domain.errors import N_
 from bot.domain.models import MeasureKind
 from bot.i18n import Texts
+from bot.services.care.relay import CLOSES_AFTER, OPENS_BEFORE
 from handlers.ui import Button
 
 STATE_NAMES = {
@@ -85,6 +87,24 @@ def slot_pager(
     return rows
 
 
+def where(t: Texts, booking: Booking) -> list[str]:
+    """How a confirmed session is held: the call's link, or here in the chat."""
+    if booking.state != BookingState.CONFIRMED:
+        return []
+    if booking.channel == Channel.CHAT:
+        return [t("Held here in the chat: open the conversation when the session starts.")]
+    return [t("Call: {link}", link=booking.call_link)] if booking.call_link else []
+
+
+def chat_is_open(booking: Booking, now: datetime) -> bool:
+    """Whether the conversation of a session held in the chat may be opened now."""
+    return (
+        booking.state == BookingState.CONFIRMED
+        and booking.channel == Channel.CHAT
+        and booking.starts_at - OPENS_BEFORE <= now <= booking.ends_at + CLOSES_AFTER
+    )
+
+
 def short_line(t: Texts, booking: Booking, *, for_specialist: bool, mark: bool = False) -> str:
     """When, what and with whom; ``mark`` puts 🔴 before an urgent one."""
     name = booking.pupil_name if for_specialist else booking.specialist_name
@@ -107,8 +127,7 @@ def details(t: Texts, booking: Booking, *, for_specialist: bool) -> str:
         lines.append(t("Note: {note}", note=booking.note))
     if booking.reason and booking.state in (BookingState.CANCELLED, BookingState.DECLINED):
         lines.append(t("Reason: {reason}", reason=booking.reason))
-    if booking.call_link and booking.state == BookingState.CONFIRMED:
-        lines.append(t("Call: {link}", link=booking.call_link))
+    lines += where(t, booking)
     if booking.evidence is not None:
         answer = t("took place") if booking.evidence == "yes" else t("did not take place")
         lines.append(t("Pupil's answer: {answer}", answer=answer))

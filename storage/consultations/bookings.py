@@ -6,7 +6,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.domain.consultations import OPEN_STATES, USING_HOURS, Booking, BookingState
+from bot.domain.consultations import OPEN_STATES, USING_HOURS, Booking, BookingState, Channel
 from bot.domain.models import MeasureKind, PlanMeasure, Role, SpecialistKind
 from bot.domain.reminders import Recipient
 from storage.db import Repo, from_db_time, to_db_time
@@ -42,6 +42,7 @@ def _booking(row: aiosqlite.Row) -> Booking:
         state=BookingState(row["state"]),
         note=row["note"],
         call_link=row["call_link"],
+        channel=Channel(row["channel"]),
         reason=row["reason"],
         evidence=row["evidence"],
         evidence_at=from_db_time(row["evidence_at"]) if row["evidence_at"] else None,
@@ -154,6 +155,9 @@ class BookingsRepo(Repo):
                 booking_id,
             ),
         )
+
+    async def set_channel(self, booking_id: int, channel: Channel) -> None:
+        await self.run("UPDATE bookings SET channel = ? WHERE id = ?", (channel.value, booking_id))
 
     async def set_call_link(self, booking_id: int, call_link: str) -> None:
         await self.conn.execute(

@@ -72,9 +72,8 @@ async def test_a_pupil_in_crisis_gets_helplines_and_the_on_duty_specialist_is_al
     assert "116111" in first.text and "112" in first.text
     told = "I have also let your school's specialist know, so that they can get in touch with you."
     assert _say(harness, language, told) in first.text
-    # The pupil's flow is not stopped: the usual answer follows.
-    usual = _say(harness, language, "I did not understand that. Please choose from the menu.")
-    assert [message.text for message in sent[1:] if message.chat_id == PUPIL] == [usual]
+    # Nothing else is said about that message: no menu, no "I did not understand".
+    assert [message.text for message in sent[1:] if message.chat_id == PUPIL] == []
     # The on-duty psychologist is alerted at once, in their own language, without the text.
     (alert,) = [message for message in sent if message.chat_id == PSYCHOLOGIST]
     assert "Anna Ozola" in alert.text
@@ -94,8 +93,9 @@ async def test_a_pupil_in_crisis_gets_helplines_and_the_on_duty_specialist_is_al
     assert from_db_time(event["at"]) == harness.services.clock.now()
 
     alerts = await _alerts(harness)
+    (alert_row,) = await _rows(harness, "SELECT * FROM care_alerts")
     assert [(a["chat_id"], a["role"], a["ref"]) for a in alerts] == [
-        (PSYCHOLOGIST, "specialist", f"crisis:{event['id']}")
+        (PSYCHOLOGIST, "specialist", f"care:{alert_row['id']}")
     ]
     assert from_db_time(alerts[0]["due_at"]) == harness.services.clock.now()
 
@@ -141,7 +141,7 @@ async def test_an_unlinked_user_gets_the_helplines_and_nothing_is_recorded(
 
     assert "116111" in sent[0].text and "112" in sent[0].text
     assert "specialist" not in sent[0].text
-    assert len(sent) == 2  # and the usual greeting follows
+    assert len(sent) == 1  # and nothing else is said about that message
     assert await _rows(harness, "SELECT * FROM crisis_events") == []
     assert await _alerts(harness) == []
 
@@ -149,10 +149,10 @@ async def test_an_unlinked_user_gets_the_helplines_and_nothing_is_recorded(
 async def test_innocent_text_gets_no_crisis_answer(harness: BotHarness) -> None:
     await link(harness.services.db, PUPIL, Role.PUPIL, harness.world.pupil_id)
 
-    sent = await harness.tg.send(harness.user(PUPIL), "Mums ir jauna matemātikas sistēma")
+    sent = await harness.tg.send(harness.user(PUPIL, "en"), "Mums ir jauna matemātikas sistēma")
 
     assert len(sent) == 1
-    assert "116111" not in sent[0].text
+    assert sent[0].text.startswith("I am a bot")  # the kind answer to free text, not crisis
     assert await _rows(harness, "SELECT * FROM crisis_events") == []
 
 

@@ -63,6 +63,8 @@ class Stage:
     rule: int  # the teacher's weekly hours
     delivery: int  # the pupil's meal delivery, today
     claim: int  # the student's transport claim (the other school's)
+    alert: int  # an alert about the pupil's words of crisis (with the school's coordinator)
+    session: int  # a conversation in the chat between the pupil and the teacher
 
 
 Call = Callable[[Services, Actor, Stage], Awaitable[Any]]
@@ -108,6 +110,17 @@ ROWS: list[Row] = [
     row("questions.end", EVERYONE, lambda s, a, w: s.questions.end(a)),
     # care: anyone may write words of crisis; it is recorded for pupils and parents
     row("care.notice", EVERYONE, lambda s, a, w: s.care.notice(a, "I want to kill myself")),
+    # care: a family asks to be contacted; who got an alert takes it and writes
+    row("care.ask_contact", FAMILY, lambda s, a, w: s.care.ask_contact(a)),
+    row("care.take", {"coordinator"}, lambda s, a, w: s.care.take(a, w.alert)),
+    row("relay.open_for_alert", {"coordinator"}, lambda s, a, w: _take_then_write(s, a, w)),
+    row(
+        "relay.open_for_booking",
+        {"pupil", "guardian", "specialist"},
+        lambda s, a, w: s.relay.open_for_booking(a, w.booking),
+    ),
+    row("relay.end", {"pupil", "specialist"}, lambda s, a, w: s.relay.end(a, w.session)),
+    row("relay.relay", EVERYONE, lambda s, a, w: _relay(s, a, w)),
     # availability: the specialist's own
     row("availability.overview", {"specialist"}, lambda s, a, w: s.availability.overview(a)),
     row(
@@ -225,6 +238,7 @@ ROWS: list[Row] = [
         {"specialist"},
         lambda s, a, w: s.desk.set_call_note(a, w.booking, "phone"),
     ),
+    row("desk.hold_in_chat", {"specialist"}, lambda s, a, w: s.desk.hold_in_chat(a, w.booking)),
     # meals at home: the family sees; only a parent confirms, changes, pauses or stops
     row("meals.overview", FAMILY, lambda s, a, w: s.meals.overview(a)),
     row("meals.child", {"pupil", "guardian"}, lambda s, a, w: s.meals.child(a, w.world.pupil_id)),
@@ -297,6 +311,15 @@ ROWS: list[Row] = [
 INSIDE_TRANSACTIONS = {"questions.ask_in", "questions.current", "questions.end_in"}
 
 
+async def _take_then_write(services: Services, actor: Actor, stage: Stage) -> object:
+    await services.care.take(actor, stage.alert)
+    return await services.relay.open_for_alert(actor, stage.alert)
+
+
+async def _relay(services: Services, actor: Actor, stage: Stage) -> object:
+    return services.relay.relay(actor)
+
+
 def methods_taking_an_actor() -> set[str]:
     found = set()
     for name, cls in typing.get_type_hints(Services).items():
@@ -360,6 +383,20 @@ async def stage(services: Services, clock: FakeClock) -> Stage:
     booking = await services.booking.book(pupil, world.pupil_id, maths.measure_id, booked)
     teacher = await actor_of(services, ACCOUNTS["specialist"])
     rule = await services.availability.add_weekly(teacher, 2, "14:00-15:00")
+    await services.care.notice(pupil, "I want to kill myself")
+    async with services.uow.write() as tx:
+        (alert,) = [row[0] for row in await tx.care.all("SELECT id FROM care_alerts")]
+        session = await tx.care.open_session(
+            person_chat=ACCOUNTS["pupil"],
+            person_role=Role.PUPIL,
+            person_name="Anna",
+            staff_chat=ACCOUNTS["specialist"],
+            staff_name="Pēteris",
+            booking_id=booking.booking.id,
+            alert_id=None,
+            now=clock.now(),
+            closes_at=SESSION,
+        )
     return Stage(
         services,
         world,
@@ -368,6 +405,8 @@ async def stage(services: Services, clock: FakeClock) -> Stage:
         rule.id,
         int(delivery.lastrowid or 0),
         int(claim.lastrowid or 0),
+        alert,
+        session.id,
     )
 
 

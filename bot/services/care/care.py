@@ -1,9 +1,12 @@
-"""Care: words of crisis in any message -> helplines at once, an event, an on-duty alert.
+"""Care: words of crisis -> helplines at once, an event, and an alert that always lands.
 
-Nothing of the message is ever stored: only when, who (the account and the pupil it is
-about), the school, and which rule matched. The alert to the school's on-duty specialists
-is a reminder due at once, planned in the same transaction as the event, so it is sent by
-the one dispatcher (retries, blocked chats) like every other message.
+Nothing of the message is ever stored: only when, who wrote, about whom, the school, and
+which rule matched. An alert goes to the school's on-duty specialists; if there are none
+(or nobody says "I'm on it" within ``care.escalate_after_minutes``) it climbs to the
+school's coordinators, then to the region's (:mod:`bot.domain.care`). Every message of it
+is a reminder row planned in the transaction that decides it, so the one dispatcher sends
+it (retries, blocked chats, restarts), and the escalation is a row's ``escalate_at``, so a
+restart loses nothing. By night nothing escalates unless ``care.escalate_at_night``.
 """
 
 from __future__ import annotations
@@ -16,10 +19,12 @@ from datetime import datetime, timedelta
 from bot.clock import Clock
 from bot.config import CareConfig
 from bot.domain.actor import Actor
-from bot.domain.care import CrisisAlert
-from bot.domain.crisis import CrisisCategory, CrisisDetector, CrisisMatch
+from bot.domain.care import AlertKind, AlertTaken, AlreadyTaken, CareAlert, CrisisAlert, Level
+from bot.domain.crisis import About, CrisisCategory, CrisisDetector, CrisisMatch
+from bot.domain.errors import NotAllowed
 from bot.domain.models import Model, Role
-from bot.domain.reminders import CrisisAlertPayload, Fact, Planned, Reminder, ReminderKind
+from bot.domain.quiet_hours import QuietHours
+from bot.domain.reminders import AlertPayload, Fact, Planned, Reminder, ReminderKind
 from bot.services.reminders.planner import ReminderService
 from storage.uow import Tx, UnitOfWork
 
@@ -27,13 +32,20 @@ log = logging.getLogger(__name__)
 
 
 class CrisisResponse(Model):
-    """What the sender should hear: the helplines always; whether a specialist knows."""
+    """What the writer should hear: the helplines always; whether someone at school knows."""
 
     categories: tuple[CrisisCategory, ...]
-    # A new alert went out to the on-duty specialists because of this message.
-    alert_sent: bool = False
-    # The on-duty specialists know: alerted now, or shortly before about the same pupil.
+    about: About = About.SELF
+    # A person at school knows: alerted now, or shortly before about the same pupil.
     specialist_told: bool = False
+    # The names of the children a parent's words are about (to name them in the answer).
+    children: tuple[str, ...] = ()
+
+
+class ContactResponse(Model):
+    """The answer to "ask someone at school to contact me"."""
+
+    asked: bool  # somebody at school got the request
 
 
 class _Group(Model):
@@ -45,44 +57,56 @@ class _Group(Model):
 
 class CareService:
     def __init__(
-        self, uow: UnitOfWork, clock: Clock, config: CareConfig, reminders: ReminderService
+        self,
+        uow: UnitOfWork,
+        clock: Clock,
+        config: CareConfig,
+        reminders: ReminderService,
+        quiet: QuietHours,
     ) -> None:
         self.uow = uow
         self.clock = clock
         self.config = config
         self.reminders = reminders
+        self.quiet = quiet
         self.detector = CrisisDetector(config.word_lists())
 
     def register(self, reminders: ReminderService) -> None:
         reminders.register(ReminderKind.CRISIS_ALERT, self.alert_fact)
+        reminders.register(ReminderKind.ALERT_TAKEN, self.taken_fact)
+
+    # --- words of crisis ---------------------------------------------------------------
 
     async def notice(self, actor: Actor, text: str) -> CrisisResponse | None:
-        """Look for words of crisis in a pupil's or parent's text; None if there are none.
+        """Look for words of crisis in a message; None if there are none.
 
-        Staff accounts (specialists, coordinators) get None: they are not the ones at risk.
-        Unknown accounts get the helplines, and nothing is recorded about them.
+        Staff accounts (specialists, coordinators, caterers) get None: they are not the
+        ones at risk. An account not linked yet gets the helplines, and nothing is recorded.
         """
         match = self.detector.detect(text)
         if match is None:
             return None
-        response = CrisisResponse(categories=match.categories)
+        response = CrisisResponse(
+            categories=match.categories,
+            about=match.about,
+            children=tuple(child.name for child in actor.children),
+        )
         if not actor.is_linked:
             return response
         if actor.role not in (Role.PUPIL, Role.GUARDIAN):
             return None
         try:
             async with self.uow.write() as tx:
-                return await self._record(tx, actor, match, response)
+                told = await self._record(tx, actor, match)
         except sqlite3.Error:
             # The helplines must show even if the database cannot be written right now.
             log.exception("could not record a crisis event")
             return response
+        return response.model_copy(update={"specialist_told": told})
 
-    async def _record(
-        self, tx: Tx, actor: Actor, match: CrisisMatch, response: CrisisResponse
-    ) -> CrisisResponse:
+    async def _record(self, tx: Tx, actor: Actor, match: CrisisMatch) -> bool:
         now = self.clock.now()
-        sent = told = False
+        told = False
         for group in _groups(actor):
             event_ids = [
                 await tx.care.add_event(
@@ -100,10 +124,20 @@ class CareService:
             if await self._alerted_lately(tx, now, group, actor.telegram_id):
                 told = True
                 continue
-            if await self._alert(tx, now, actor, group, event_ids[0]):
+            alert_id = await tx.care.add_alert(
+                kind=AlertKind.CRISIS,
+                telegram_id=actor.telegram_id,
+                writer_role=actor.role or Role.PUPIL,
+                school_id=group.school_id,
+                pupil_ids=group.pupil_ids,
+                about=match.about.value,
+                category=match.category.value,
+                now=now,
+            )
+            if await self._deliver(tx, alert_id, group, Level.ON_DUTY, now):
                 await tx.care.mark_alerted(event_ids)
-                sent = told = True
-        return response.model_copy(update={"alert_sent": sent, "specialist_told": told})
+                told = True
+        return told
 
     async def _alerted_lately(self, tx: Tx, now: datetime, group: _Group, telegram_id: int) -> bool:
         if self.config.alert_every_minutes == 0:
@@ -113,61 +147,168 @@ class CareService:
             since, pupil_ids=list(group.pupil_ids), telegram_id=telegram_id
         )
 
-    async def _alert(
-        self, tx: Tx, now: datetime, actor: Actor, group: _Group, event_id: int
-    ) -> bool:
-        """Plan an alert to every linked account of the school's on-duty specialists."""
-        recipients: list[int] = []
-        for specialist_id in await tx.people.on_duty_specialists(group.school_id):
-            recipients += await tx.accounts.of_person(Role.SPECIALIST, specialist_id)
-        recipients = list(dict.fromkeys(recipients))
-        if not recipients:
-            log.warning("no on-duty specialist to alert in school %s", group.school_id)
-            return False
-        await self.reminders.plan(
-            tx,
-            [
-                Planned(
-                    chat_id=chat_id,
-                    role=Role.SPECIALIST,
-                    kind=ReminderKind.CRISIS_ALERT,
-                    ref=f"crisis:{event_id}",
-                    due_at=now,
-                    payload=CrisisAlertPayload(event_id=event_id),
+    async def ask_contact(self, actor: Actor) -> ContactResponse:
+        """ "Ask someone at school to contact me": an alert of its own, climbing the same way."""
+        actor.require_family()
+        now = self.clock.now()
+        asked = False
+        async with self.uow.write() as tx:
+            for group in _groups(actor):
+                alert_id = await tx.care.add_alert(
+                    kind=AlertKind.CONTACT,
+                    telegram_id=actor.telegram_id,
+                    writer_role=actor.role or Role.PUPIL,
+                    school_id=group.school_id,
+                    pupil_ids=group.pupil_ids,
+                    about=About.SELF.value,
+                    category="",
+                    now=now,
                 )
-                for chat_id in recipients
-            ],
+                asked = await self._deliver(tx, alert_id, group, Level.ON_DUTY, now) or asked
+        return ContactResponse(asked=asked)
+
+    # --- delivery and escalation -------------------------------------------------------------
+
+    async def _deliver(
+        self, tx: Tx, alert_id: int, group: _Group, start: Level, now: datetime
+    ) -> bool:
+        """Send the alert to the first level from ``start`` that has anyone to send it to.
+
+        Returns whether anybody got it. With nobody at any level it stays at the top and
+        tries again after the escalation period (somebody may link meanwhile): it never
+        ends as a log line only.
+        """
+        for level in Level:
+            if level < start:
+                continue
+            chats = await tx.care.recipients(group.school_id, level)
+            if not chats:
+                continue
+            role = Role.SPECIALIST if level == Level.ON_DUTY else Role.COORDINATOR
+            items = [_alert_item(alert_id, chat, role, now) for chat in chats]
+            await self.reminders.plan(tx, items)
+            for chat in chats:
+                await tx.audit.add_reads(now, chat, "read_crisis_alert", group.pupil_ids)
+            top = level == Level.REGION
+            await tx.care.raise_to(alert_id, level, None if top else self._escalate_at(now))
+            return True
+        log.error(
+            "care alert %d: nobody at school or region to alert; trying again later", alert_id
         )
-        for chat_id in recipients:
-            await tx.audit.add_reads(now, chat_id, "read_crisis_alert", group.pupil_ids)
-        return True
+        await tx.care.raise_to(alert_id, Level.REGION, self._escalate_at(now))
+        return False
+
+    def _escalate_at(self, now: datetime) -> datetime:
+        due = now + timedelta(minutes=self.config.escalate_after_minutes)
+        if self.config.escalate_at_night:
+            return due
+        return self.quiet.place(due, None, now)
+
+    async def escalate_due(self) -> int:
+        """The periodic job: every alert nobody took in time goes one level up."""
+        now = self.clock.now()
+        async with self.uow.write() as tx:
+            due = await tx.care.to_escalate(now)
+            for alert in due:
+                group = _Group(school_id=alert.school_id, pupil_ids=alert.pupil_ids)
+                sent = await tx.care.alerted_chats(alert.id)
+                start = Level(min(alert.level + 1, Level.REGION)) if sent else Level.ON_DUTY
+                if sent and alert.level == Level.REGION:
+                    await tx.care.raise_to(alert.id, Level.REGION, None)
+                    continue
+                await self._deliver(tx, alert.id, group, start, now)
+        return len(due)
+
+    # --- "I'm on it" ------------------------------------------------------------------------
+
+    async def take(self, actor: Actor, alert_id: int) -> CareAlert:
+        """The first member of staff who got the alert and presses "I'm on it" takes it;
+        the others it went to are told who did."""
+        actor.require_role(Role.SPECIALIST, Role.COORDINATOR)
+        now = self.clock.now()
+        name = actor.links[0].display_name
+        async with self.uow.write() as tx:
+            alert = await tx.care.alert(alert_id)
+            chats = await tx.care.alerted_chats(alert_id)
+            if alert is None or actor.telegram_id not in chats:
+                raise NotAllowed()
+            if alert.taken_by == actor.telegram_id:
+                return alert
+            if not await tx.care.take(alert_id, actor.telegram_id, name, now):
+                assert alert.taken_at is not None  # noqa: S101 - somebody was first
+                raise AlreadyTaken(name=alert.taken_name, at=alert.taken_at)
+            others = [chat for chat in chats if chat != actor.telegram_id]
+            await self.reminders.plan(tx, [_taken_item(alert_id, chat, now) for chat in others])
+            taken = await tx.care.alert(alert_id)
+        assert taken is not None  # noqa: S101 - just taken
+        return taken
+
+    # --- what the messages say, at send time -----------------------------------------------
 
     async def alert_fact(self, reminder: Reminder) -> Fact | None:
         """The loader of CRISIS_ALERT: who wrote, about whom, where (names read now)."""
-        if not isinstance(reminder.payload, CrisisAlertPayload):
+        if not isinstance(reminder.payload, AlertPayload):
             return None
         async with self.uow.read() as tx:
-            event = await tx.care.alert_of_event(reminder.payload.event_id)
-            if event is None:
+            alert = await tx.care.alert(reminder.payload.alert_id)
+            if alert is None:
                 return None
-            writer = await tx.accounts.actor(event.telegram_id) if event.telegram_id else None
+            pupils, school = await tx.care.names(alert.pupil_ids, alert.school_id)
+            writer = await tx.accounts.actor(alert.telegram_id) if alert.telegram_id else None
         link = next(
             (x for x in (writer.links if writer else ()) if x.role in (Role.PUPIL, Role.GUARDIAN)),
             None,
         )
         return CrisisAlert(
-            event_id=event.id,
-            at=event.at,
-            category=event.category,
-            writer_role=link.role if link else Role.GUARDIAN,
+            alert_id=alert.id,
+            kind=alert.kind,
+            at=alert.created_at,
+            level=alert.level,
+            category=alert.category,
+            about=alert.about,
+            writer_role=alert.writer_role,
             writer_name=link.display_name if link else "",
-            pupil_names=event.pupil_names,
-            school_name=event.school_name,
+            pupil_names=tuple(pupils),
+            school_name=school,
+            taken_name=alert.taken_name,
         )
+
+    async def taken_fact(self, reminder: Reminder) -> Fact | None:
+        if not isinstance(reminder.payload, AlertPayload):
+            return None
+        async with self.uow.read() as tx:
+            alert = await tx.care.alert(reminder.payload.alert_id)
+            if alert is None or not alert.taken:
+                return None
+            pupils, _ = await tx.care.names(alert.pupil_ids, alert.school_id)
+        return AlertTaken(alert_id=alert.id, taken_name=alert.taken_name, pupil_names=tuple(pupils))
+
+
+def _alert_item(alert_id: int, chat_id: int, role: Role, now: datetime) -> Planned:
+    return Planned(
+        chat_id=chat_id,
+        role=role,
+        kind=ReminderKind.CRISIS_ALERT,
+        ref=f"care:{alert_id}",
+        due_at=now,
+        payload=AlertPayload(alert_id=alert_id),
+        urgent=True,
+    )
+
+
+def _taken_item(alert_id: int, chat_id: int, now: datetime) -> Planned:
+    return Planned(
+        chat_id=chat_id,
+        role=Role.SPECIALIST,
+        kind=ReminderKind.ALERT_TAKEN,
+        ref=f"care:{alert_id}",
+        due_at=now,
+        payload=AlertPayload(alert_id=alert_id),
+    )
 
 
 def _groups(actor: Actor) -> list[_Group]:
-    """The pupils the message is about, by school: the pupil, or a parent's children.
+    """The pupils a message is about, by school: the pupil, or a parent's children.
 
     A parent's words are taken to be about each of their children: the specialist
     decides, and every child's emotional-support request is then marked urgent.

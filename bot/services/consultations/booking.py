@@ -19,6 +19,7 @@ from bot.domain.consultations import (
     BookingEvent,
     BookingState,
     Change,
+    Channel,
     NoHoursLeft,
     NotInPlan,
     Offer,
@@ -30,8 +31,8 @@ from bot.domain.consultations import (
     TooLateToChange,
 )
 from bot.domain.dates import RIGA, riga_day
-from bot.domain.errors import check_text
-from bot.domain.models import SupportPlan
+from bot.domain.errors import NotAllowed, check_text
+from bot.domain.models import MeasureKind, SupportPlan
 from bot.services.consultations import sessions
 from bot.services.consultations.availability import AvailabilityService
 from bot.services.consultations.rules import (
@@ -127,9 +128,19 @@ class BookingService(ConsultationsBase):
             return await offer_of(tx, measure.plan_id, measure), slot
 
     async def book(
-        self, actor: Actor, pupil_id: int, measure_id: int, slot_id: int, note: str = ""
+        self,
+        actor: Actor,
+        pupil_id: int,
+        measure_id: int,
+        slot_id: int,
+        note: str = "",
+        channel: Channel = Channel.CALL,
     ) -> Change:
-        """Book a slot. Pressing twice gives the same booking; a slot taken gives SlotTaken."""
+        """Book a slot. Pressing twice gives the same booking; a slot taken gives SlotTaken.
+
+        An emotional-support session may be held in the chat (relayed by the bot) instead
+        of a video call; a subject consultation is a call.
+        """
         pupil = actor.require_pupil(pupil_id)
         note = check_text(note, self.config.note_max_chars, required=False)
         now = self.clock.now()
@@ -145,6 +156,8 @@ class BookingService(ConsultationsBase):
             measure = await tx.bookings.get_measure(measure_id, pupil.id)
             if measure is None:
                 raise NotInPlan()
+            if channel == Channel.CHAT and measure.kind != MeasureKind.EMOTIONAL_SUPPORT:
+                raise NotAllowed()
             plan = await check_booking(
                 tx,
                 self.config,
@@ -176,6 +189,8 @@ class BookingService(ConsultationsBase):
                 )
             except sqlite3.IntegrityError:
                 raise SlotTaken() from None
+            if channel != Channel.CALL:
+                await tx.bookings.set_channel(booking_id, channel)
             if confirmed:
                 booking = await sessions.confirm(tx, self.reminders, self.config, booking_id, now)
             else:

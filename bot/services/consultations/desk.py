@@ -11,6 +11,7 @@ from bot.domain.consultations import (
     BookingEvent,
     BookingState,
     Change,
+    Channel,
     NotStartedYet,
     Slot,
     SlotGone,
@@ -178,6 +179,21 @@ class DeskService(ConsultationsBase):
             event = BookingEvent.HELD if held else BookingEvent.MISSED
             return Change(booking=booking, event=event)
 
+    async def hold_in_chat(self, actor: Actor, booking_id: int) -> Change:
+        """Hold a confirmed session as a conversation in the chat, relayed by the bot."""
+        now = self.clock.now()
+        async with self.uow.write() as tx:
+            booking = await sessions.load_own(tx, actor, booking_id)
+            if booking.state != BookingState.CONFIRMED or booking.starts_at <= now:
+                raise BookingChanged()
+            if booking.channel == Channel.CHAT:
+                return Change(booking=booking, event=BookingEvent.ALREADY)
+            await tx.bookings.set_channel(booking_id, Channel.CHAT)
+            booking = await sessions.reload(tx, booking_id)
+            return await sessions.announce(
+                tx, self.reminders, booking, actor, BookingEvent.CALL, now
+            )
+
     async def set_call_note(self, actor: Actor, booking_id: int, text: str) -> Change:
         """Replace the video link with the specialist's own note: a phone or Telegram call."""
         text = check_text(text, self.config.reason_max_chars, required=True)
@@ -187,6 +203,7 @@ class DeskService(ConsultationsBase):
             if booking.state != BookingState.CONFIRMED:
                 raise BookingChanged()
             await tx.bookings.set_call_link(booking_id, text)
+            await tx.bookings.set_channel(booking_id, Channel.CALL)
             booking = await sessions.reload(tx, booking_id)
             return await sessions.announce(
                 tx, self.reminders, booking, actor, BookingEvent.CALL, now

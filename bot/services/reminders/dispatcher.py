@@ -245,7 +245,7 @@ class Dispatcher:
         if kind in chat.off_kinds and kind in _OPTIONAL:
             self._drop(reminder, "cancelled", "turned off by the user", report, outcomes)
             return None
-        if reminder.role.value in self.config.quiet_roles:
+        if reminder.role.value in self.config.quiet_roles and not reminder.urgent:
             placed = self.quiet.place(now, reminder.event_at, now)
             if placed > now:
                 outcomes.later.append((reminder.id, placed, None, False))

@@ -109,7 +109,7 @@ class ReminderService:
         if not_after is None and item.event_at is not None and item.due_at < item.event_at:
             not_after = item.event_at
         due_at = item.due_at
-        if item.role.value in self.config.quiet_roles:
+        if item.role.value in self.config.quiet_roles and not item.urgent:
             due_at = self.quiet.place(due_at, item.event_at, now)
         return item.model_copy(update={"due_at": due_at, "not_after": not_after})
 
