@@ -13,6 +13,7 @@ import pytest
 from bot.app import BotApp, build_application, close_services, open_services, renderers
 from bot.clock import FakeClock
 from bot.config import Config, parse_config
+from bot.domain.models import Role
 from bot.domain.reminders import Recipient, Reminder, ReminderKind
 from bot.i18n import Texts, Translator
 from bot.localchat import InProcessBotApi, LocalTelegram, TelegramUser
@@ -57,6 +58,12 @@ class BotHarness:
         translator = self.app.bot_data.translator
         assert translator is not None
         return translator
+
+    def texts(self, language: str, role: Role | None = None) -> Texts:
+        """Texts in ``language``, in the voice of ``role`` (a pupil's, else the polite one)."""
+        if role is None:
+            return self.translator.for_language(language)
+        return self.translator.for_actor(Recipient(chat_id=0, role=role, language=language))
 
     def user(self, telegram_id: int, language: str | None = "lv") -> TelegramUser:
         return TelegramUser(telegram_id, f"User{telegram_id}", language)

@@ -21,12 +21,13 @@ CATEGORY_NAMES = {
     "abuse": N_("abuse or violence at home"),
     "violence": N_("abuse or violence at home"),  # the name of older events
 }
+UNKNOWN_CATEGORY = N_("crisis")
 
 
 def crisis_alert(fact: CrisisAlert, to: Recipient, t: Texts) -> Reply:
     values = {
         "time": t.datetime(fact.at),
-        "category": t(CATEGORY_NAMES.get(fact.category, N_("crisis"))),
+        "category": t(CATEGORY_NAMES.get(fact.category, UNKNOWN_CATEGORY)),
         "school": fact.school_name,
         "writer": fact.writer_name or t("an erased account"),
         "pupils": ", ".join(fact.pupil_names),

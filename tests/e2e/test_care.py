@@ -54,8 +54,8 @@ async def _link_staff(harness: BotHarness) -> None:
     await link(harness.services.db, PSYCHOLOGIST, Role.SPECIALIST, harness.world.psychologist_id)
 
 
-def _say(harness: BotHarness, language: str, text: str) -> str:
-    return harness.translator.for_language(language)(text)
+def _say(harness: BotHarness, language: str, text: str, role: Role | None = None) -> str:
+    return harness.texts(language, role)(text)
 
 
 @pytest.mark.parametrize("language", ["lv", "ru", "en"])
@@ -71,7 +71,7 @@ async def test_a_pupil_in_crisis_gets_helplines_and_the_on_duty_specialist_is_al
     assert first.chat_id == PUPIL
     assert "116111" in first.text and "112" in first.text
     told = "I have also let your school's specialist know, so that they can get in touch with you."
-    assert _say(harness, language, told) in first.text
+    assert _say(harness, language, told, Role.PUPIL) in first.text
     # Nothing else is said about that message: no menu, no "I did not understand".
     assert [message.text for message in sent[1:] if message.chat_id == PUPIL] == []
     # The on-duty psychologist is alerted at once, in their own language, without the text.

@@ -22,7 +22,7 @@ async def test_the_chat_shows_the_greeting_and_presses_buttons_by_number(config:
             assert "Sveiki! Šis ir PuMPuRS atbalsta bots." in shown
             assert "[2] 🌐 Valoda" in shown
             shown = await session.handle("2")
-            assert "Izvēlies valodu:" in shown and "(edited" in shown
+            assert "Izvēlieties valodu:" in shown and "(edited" in shown
             assert await session.handle("9") == "(no button 9; this message has 3)"
             assert (await session.handle("/as pupil")).startswith("(who?")
         finally:

@@ -53,7 +53,7 @@ async def test_a_network_error_is_logged_and_the_user_is_told(
     with caplog.at_level(logging.ERROR):
         sent = await harness.tg.send(harness.user(54), "/start")
     assert "unhandled error" in caplog.text
-    assert messages(sent)[0].text.startswith("Atvaino, mūsu pusē kaut kas nogāja greizi.")
+    assert messages(sent)[0].text.startswith("Atvainojiet, mūsu pusē kaut kas nogāja greizi.")
 
 
 async def test_a_bad_callback_never_crashes_the_bot(harness: BotHarness) -> None:

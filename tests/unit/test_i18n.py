@@ -8,7 +8,10 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from bot.i18n import Translator
+from bot.domain.actor import Actor
+from bot.domain.models import PersonRef, Role
+from bot.domain.reminders import Recipient
+from bot.i18n import CHILD, Texts, Translator, is_child
 from bot.i18n_check import extracted, missing
 
 
@@ -75,3 +78,85 @@ def test_each_english_text_is_translated_in_one_place_only(language: str) -> Non
                     found.setdefault(key, []).append(path.name)
     twice = {key: files for key, files in found.items() if len(files) > 1}
     assert twice == {}
+
+
+def _pupil(language: str | None = "lv") -> Actor:
+    return Actor(
+        telegram_id=1,
+        language=language,
+        links=(PersonRef(role=Role.PUPIL, person_id=1, school_id="S1", display_name="Anna"),),
+    )
+
+
+def _parent(language: str | None = "lv") -> Actor:
+    link = PersonRef(role=Role.GUARDIAN, person_id=2, school_id="S1", display_name="Inese")
+    return Actor(telegram_id=2, language=language, links=(link,))
+
+
+@pytest.mark.parametrize(
+    ("language", "polite", "informal"),
+    [("lv", "Izvēlieties valodu:", "Izvēlies valodu:"), ("ru", "Выберите язык:", "Выбери язык:")],
+)
+def test_a_pupil_is_addressed_informally_and_a_parent_politely(
+    translator: Translator, language: str, polite: str, informal: str
+) -> None:
+    assert translator.for_actor(_pupil(language))("Choose your language:") == informal
+    assert translator.for_actor(_parent(language))("Choose your language:") == polite
+    assert translator.for_language(language)("Choose your language:") == polite
+
+
+def test_someone_not_linked_yet_is_addressed_politely(translator: Translator) -> None:
+    stranger = Actor(telegram_id=3, telegram_language="lv")
+    assert not is_child(stranger)
+    assert translator.for_actor(stranger)("Choose your language:") == "Izvēlieties valodu:"
+
+
+def test_a_recipient_gets_the_voice_of_their_role(translator: Translator) -> None:
+    def texts(role: Role) -> Texts:
+        return translator.for_actor(Recipient(chat_id=1, role=role, language="ru"))
+
+    assert texts(Role.PUPIL)("Your account was erased.") == "Твой аккаунт удалён."
+    for role in (Role.GUARDIAN, Role.SPECIALIST, Role.COORDINATOR, Role.CATERER):
+        assert texts(role)("Your account was erased.") == "Ваш аккаунт удалён."
+
+
+def test_a_pupil_gets_the_plain_text_where_there_is_no_childs_form(
+    translator: Translator,
+) -> None:
+    """gettext answers a missing context with the English msgid, never with the plain text."""
+    pupil = translator.for_actor(_pupil())
+    assert not pupil.catalog.has(CHILD, "Main menu")
+    assert pupil("Main menu") == "Galvenā izvēlne"
+    assert pupil.n("{n} hour", "{n} hours", 2) == "2 stundas"
+    assert translator.for_actor(_pupil("en"))("Choose your language:") == "Choose your language:"
+
+
+@pytest.mark.parametrize(
+    ("language", "pupil", "parent"),
+    [
+        ("lv", "2 ieplānotas ziņas tev (atgādinājumi)", "2 ieplānotas ziņas jums (atgādinājumi)"),
+        (
+            "ru",
+            "5 запланированных сообщений тебе (напоминания)",
+            "5 запланированных сообщений вам (напоминания)",
+        ),
+    ],
+)
+def test_plural_texts_have_a_childs_form_too(
+    translator: Translator, language: str, pupil: str, parent: str
+) -> None:
+    count = int(pupil.split()[0])
+    one, many = (
+        "{n} scheduled message to you (reminders)",
+        "{n} scheduled messages to you (reminders)",
+    )
+    assert translator.for_actor(_pupil(language)).n(one, many, count) == pupil
+    assert translator.for_actor(_parent(language)).n(one, many, count) == parent
+
+
+def test_the_childs_form_and_the_plain_entry_are_both_kept(translator: Translator) -> None:
+    """Merging the catalogs keys entries by (context, msgid): neither replaces the other."""
+    catalog = translator.for_language("lv").catalog
+    assert catalog.has(CHILD, "Choose your language:")
+    assert catalog.pgettext(CHILD, "Choose your language:") == "Izvēlies valodu:"
+    assert catalog.gettext("Choose your language:") == "Izvēlieties valodu:"
