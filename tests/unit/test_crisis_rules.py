@@ -76,6 +76,9 @@ def test_terms_of_the_retired_violence_category_count_as_abuse() -> None:
         ({"extra_words": {"groups": {"sadness": {"en": ["sad"]}}}}, "groups.sadness"),
         ({"words_file": "/no/such/rules.toml"}, "care.words_file"),
         ({"message_lv": "Zvani {phone}"}, "care.message_lv"),
+        # Passes a bare placeholder check, then fails on the real (text) number.
+        ({"message_ru": "Звони {helpline:d}"}, "care.message_ru"),
+        ({"message_en": "Call {helpline} or {emergency!z}"}, "care.message_en"),
         ({"alert_every_minutes": -1}, "care.alert_every_minutes"),
     ],
 )
