@@ -72,7 +72,9 @@ def child_text(t: Texts, child: ChildMeals) -> str:
     sub = child.subscription
     if sub is not None and sub.state == SubscriptionState.STOPPED:
         lines.append(t(STATES[sub.state]))
-    if sub is None or sub.state == SubscriptionState.STOPPED:
+    if (sub is None or sub.state == SubscriptionState.STOPPED) and not child.may_confirm:
+        lines.append(t("A parent can confirm the delivery here in the bot."))
+    elif sub is None or sub.state == SubscriptionState.STOPPED:
         lines.append(t("Please confirm the address, a phone number and the days."))
     else:
         lines.append(t(STATES[sub.state], days=day_names(t, sub.days), address=sub.address))

@@ -60,6 +60,20 @@ async def test_parent_sees_which_child_may_get_meals_and_why_not(harness: BotHar
     assert not any("Līga" in b for b in sent[-1].button_texts)
 
 
+async def test_a_pupil_sees_that_a_parent_confirms_and_gets_no_confirm_button(
+    harness: BotHarness,
+) -> None:
+    await setup(harness)
+    await link(harness.services.db, 503, Role.PUPIL, harness.world.pupil_id)
+    user = harness.user(503, "en")
+    await harness.tg.send(user, "/start")
+    sent = await harness.tg.press_label(user, "Meals at home")
+    assert "Anna Ozola may get meals delivered home." in sent[-1].text
+    assert "A parent can confirm the delivery here in the bot." in sent[-1].text
+    assert "Please confirm the address" not in sent[-1].text
+    assert not any("Confirm delivery" in b for b in sent[-1].button_texts)
+
+
 async def test_parent_confirms_address_phone_days_and_consent(harness: BotHarness) -> None:
     await setup(harness)
     await confirm_delivery(harness)
