@@ -98,7 +98,6 @@ class AvailabilityService:
     async def overview(self, actor: Actor, days: int = 7) -> FreeTime:
         """Weekly rules, free slots of the next ``days`` days, and whether auto-confirm is on."""
         specialist_id = actor.require_specialist()
-        await self.ensure_slots()
         now = self.clock.now()
         async with self.uow.read() as tx:
             rules = await tx.slots.rules_of(specialist_id)
