@@ -105,15 +105,20 @@ class SlotsRepo(Repo):
             )
         ]
 
-    async def rules_to_materialise(self, until: date) -> list[tuple[AvailabilityRule, date | None]]:
+    async def rules_to_materialise(
+        self, until: date, rule_ids: Sequence[int] | None = None
+    ) -> list[tuple[AvailabilityRule, date | None]]:
         """Rules with dates up to ``until`` not yet turned into slots, with how far they were."""
-        async with self.conn.execute(
+        sql = (
             "SELECT * FROM availability_rules WHERE valid_from <= ?"
             " AND (materialised_until IS NULL OR (materialised_until < ?"
-            " AND (valid_until IS NULL OR valid_until > materialised_until)))",
-            (until.isoformat(), until.isoformat()),
-        ) as cursor:
-            rows = await cursor.fetchall()
+            " AND (valid_until IS NULL OR valid_until > materialised_until)))"
+        )
+        args: list[object] = [until.isoformat(), until.isoformat()]
+        if rule_ids is not None:
+            sql += f" AND id IN ({','.join('?' * len(rule_ids))})"
+            args += list(rule_ids)
+        rows = await self.all(sql + " ORDER BY id", args)
         return [
             (
                 _rule(row),
