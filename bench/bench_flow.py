@@ -265,60 +265,66 @@ async def open_loop(
     steps_of: dict[int, list[float]] | None = None,
 ) -> tuple[list[float], list[float]]:
     """Latencies (ms) of the flow's updates arriving at ``rate`` a second (Poisson), and
-    of crisis replies arriving at :data:`CRISIS_RATE` a second meanwhile."""
+    of crisis replies arriving at :data:`CRISIS_RATE` a second meanwhile.
+
+    :data:`TURN` users at a time, each pressing at Poisson times of ``rate / TURN`` a
+    second, but only once the answer to their previous press came (a late answer makes
+    the next press late, and that counts); a user who finished is replaced by a fresh
+    one. The first users start at different steps, so every moment mixes the steps.
+    """
     loop = asyncio.get_running_loop()
     rng = random.Random(seed)
     ids = iter(range(10**6, 10**9))
     fresh = iter(users)
-    active = [u for _, u in zip(range(TURN), fresh, strict=False)]
-    # Bring the first users (untimed) to different steps, so every turn mixes all steps.
-    for slot, user in enumerate(active):
+    arrivals: dict[int, float] = {}
+    step_at: dict[int, int] = {}
+    crisis_arrivals: dict[int, float] = {}
+    each = rate / TURN
+
+    async def one_user(slot: int, user: User | None) -> None:
+        due = start + rng.expovariate(each)
+        while user is not None:
+            if user.step >= STEPS or user.failed:
+                user = next(fresh, None)
+                continue
+            await asyncio.sleep(max(0.0, due - loop.time()))
+            data = next_update(api, user, next(ids))
+            if data is None:
+                continue
+            event = asyncio.Event()
+            finished.events[data["update_id"]] = event
+            arrivals[data["update_id"]] = due + offset
+            step_at[data["update_id"]] = user.step
+            user.step += 1
+            app.update_queue.put_nowait(Update.de_json(data, app.bot))
+            await event.wait()
+            due = max(due + rng.expovariate(each), loop.time())
+
+    async def crisis() -> None:
+        due = start
+        for writer in crisis_users:
+            due += rng.expovariate(CRISIS_RATE)
+            if not active:
+                return
+            await asyncio.sleep(max(0.0, due - loop.time()))
+            crisis_arrivals[writer.chat_id] = due + offset
+            message = _message(next(ids), writer.chat_id, CRISIS_TEXT)
+            app.update_queue.put_nowait(Update.de_json(message, app.bot))
+
+    first = [u for _, u in zip(range(TURN), fresh, strict=False)]
+    for slot, user in enumerate(first):  # untimed: to different steps
         for _ in range(slot % STEPS):
             data = next_update(api, user, next(ids))
             if data is not None:
                 user.step += 1
                 await _drain(app, [Update.de_json(data, app.bot)])
-    pending: dict[int, asyncio.Event] = {}
-    arrivals: dict[int, float] = {}
-    crisis_arrivals: dict[int, float] = {}
-    step_at: dict[int, int] = {}
-    start = loop.time() + 0.05
     offset = time.perf_counter() - loop.time()
-    due, crisis_due, tick = start, start + rng.expovariate(CRISIS_RATE), 0
-    crisis = iter(crisis_users)
-    while active:
-        slot = tick % len(active)
-        tick += 1
-        user = active[slot]
-        if user.step >= STEPS or user.failed:
-            replacement = next(fresh, None)
-            if replacement is None:
-                active.pop(slot)
-                continue
-            active[slot] = user = replacement
-        due += rng.expovariate(rate)
-        while crisis_due < due:
-            await asyncio.sleep(max(0.0, crisis_due - loop.time()))
-            writer = next(crisis, None)
-            if writer is not None:
-                crisis_arrivals[writer.chat_id] = crisis_due + offset
-                message = _message(next(ids), writer.chat_id, CRISIS_TEXT)
-                app.update_queue.put_nowait(Update.de_json(message, app.bot))
-            crisis_due += rng.expovariate(CRISIS_RATE)
-        await asyncio.sleep(max(0.0, due - loop.time()))
-        previous = pending.pop(user.chat_id, None)
-        if previous is not None:
-            await previous.wait()  # the user reads the answer first; lateness counts
-        data = next_update(api, user, next(ids))
-        if data is None:
-            continue
-        event = asyncio.Event()
-        finished.events[data["update_id"]] = event
-        pending[user.chat_id] = event
-        arrivals[data["update_id"]] = due + offset
-        step_at[data["update_id"]] = user.step
-        user.step += 1
-        app.update_queue.put_nowait(Update.de_json(data, app.bot))
+    start = loop.time() + 0.2
+    active = [asyncio.create_task(one_user(n, u)) for n, u in enumerate(first)]
+    writing = asyncio.create_task(crisis())
+    await asyncio.gather(*active)
+    active.clear()
+    writing.cancel()
     await app.update_queue.join()
     await _processed(app)
     flow = [(finished.at[i] - arrivals[i]) * 1000 for i in arrivals]

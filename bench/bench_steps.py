@@ -124,6 +124,10 @@ async def run_async(path: Path, users_wanted: int, seed: int) -> dict[str, float
     clock = services.clock
     assert isinstance(clock, FakeClock)
     clock.advance(timedelta(days=1))
+    # The data set's weekly hours end with its four weeks; open-ended ones, as most are,
+    # make the new day's slots every night.
+    async with db.write() as writer:
+        await writer.execute("UPDATE availability_rules SET valid_until = NULL")
     db.longest_hold = 0.0
     started = time.perf_counter()
     made = await services.availability.ensure_slots()
