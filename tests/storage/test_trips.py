@@ -150,8 +150,8 @@ async def test_slot_making_holds_the_writer_in_short_chunks(
     services.db.write = counting_write  # type: ignore[method-assign]
     made = await services.availability.ensure_slots(hold_seconds=0.0)
     services.db.write = real  # type: ignore[method-assign]
-    # 120 rules: the first chunk of 50, then one rule a chunk (asked to hold for no time).
-    assert transactions == 1 + 70
+    # 120 rules: the first chunk of 20, then one rule a chunk (asked to hold for no time).
+    assert transactions == 1 + 100
     async with services.db.reader.execute("SELECT count(*) FROM slots") as cursor:
         assert (await cursor.fetchone())[0] == made > 0
     assert await services.availability.ensure_slots() == 0

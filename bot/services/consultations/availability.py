@@ -42,7 +42,7 @@ _ONE_OFF = re.compile(rf"\s*(\S+)\s+{_CLOCK}\s*[-–—]\s*{_CLOCK}(?:\s+([0-9]{
 
 
 # How long one chunk of slot making holds the writer (the goal is under 50 ms).
-HOLD_SECONDS = 0.02
+HOLD_SECONDS = 0.01
 
 
 class FreeTime(Model):
@@ -96,7 +96,7 @@ class AvailabilityService:
         until = until or today + timedelta(days=self.config.horizon_days)
         async with self.uow.read() as tx:
             pending = await tx.slots.rules_to_materialise(until, rule_ids)
-        made, size, start = 0, 50, 0
+        made, size, start = 0, 20, 0
         while start < len(pending):
             part = pending[start : start + size]
             async with self.uow.write() as tx:
@@ -111,7 +111,9 @@ class AvailabilityService:
                 await tx.slots.set_materialised_many(done)
             took = monotonic() - began
             start += len(part)
-            size = max(1, min(size * 2, int(len(part) * hold_seconds / max(took, 1e-4))))
+            size = max(
+                1, min(size + size // 2 + 1, int(len(part) * hold_seconds / max(took, 1e-4)))
+            )
         return made
 
     # --- the specialist's own screen ------------------------------------------------------
