@@ -62,6 +62,19 @@ FULL = Sizes()
 QUICK = Sizes(50, 5, 3_000, 1_500, 300, 3_000, 5_000, 10_000)
 
 
+def sizes_for(scale: float = 1, quick: bool = False) -> Sizes:
+    """``scale`` x the national sizes (or x the quick ones); the regions stay five."""
+    base = QUICK if quick else FULL
+    if scale == 1:
+        return base
+    return Sizes(
+        *(
+            value if name == "regions" else max(1, round(value * scale))
+            for name, value in zip(Sizes.__dataclass_fields__, astuple(base), strict=True)
+        )
+    )
+
+
 def db_time(when: datetime) -> str:
     return when.astimezone(UTC).isoformat(timespec="seconds")
 

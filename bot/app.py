@@ -9,7 +9,6 @@ from typing import Any
 from telegram import BotCommand, Update
 from telegram.constants import ChatType
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -42,6 +41,7 @@ from bot.domain.questions import (
 )
 from bot.i18n import Translator
 from bot.jobs import ReminderJobs
+from bot.ratelimit import LaneRateLimiter
 from bot.runtime import Services
 from bot.updates import PerUserUpdateProcessor
 from handlers.accounts import start
@@ -63,6 +63,7 @@ from handlers.meals import wiring as meals_wiring
 from handlers.reminders import wiring as reminders_wiring
 from handlers.sender import Renderers, TelegramSender
 from handlers.ui import guarded
+from storage.lanes import Lane, in_lane
 
 BotApp = Application[ExtBot[None], BotContext, dict[Any, Any], dict[Any, Any], BotData, Any]
 
@@ -119,8 +120,9 @@ def build_application(
     if request is not None:
         builder = builder.request(request).get_updates_request(request).updater(None)
     if rate_limited if rate_limited is not None else request is None:
-        # Retries a 429 after the time Telegram asks for, up to three times.
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
+        # Retries a 429 after the time Telegram asks for, up to three times; users'
+        # answers before reminders, a reply to words of crisis before anything.
+        builder = builder.rate_limiter(LaneRateLimiter(max_retries=3))  # type: ignore[arg-type]
     app: BotApp = builder.build()
     app.bot_data.services = services
     app.bot_data.translator = translator
@@ -242,9 +244,11 @@ async def close_services(app: BotApp) -> None:
 async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     await open_services(app)
     if app.job_queue is not None:
-        # Housekeeping at start, then every night: plan meal deliveries a window ahead,
-        # erase free text past its retention. A late night job still runs (grace 1 h).
-        app.job_queue.run_once(_nightly, when=5)
+        # Housekeeping at start, then every night: make the free slots up to the horizon,
+        # plan meal deliveries a window ahead, erase free text past its retention. A late
+        # night job still runs (grace 1 h). Slots of weekly hours imported while the bot
+        # runs are made within a quarter of an hour.
+        app.job_queue.run_once(_nightly, when=0)
         # Alerts nobody took climb a level: the rows say when, this job only looks.
         app.job_queue.run_repeating(
             _escalate, interval=60, first=10, job_kwargs={"misfire_grace_time": None}
@@ -252,15 +256,25 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         app.job_queue.run_daily(
             _nightly, time=dt.time(3, 0, tzinfo=RIGA), job_kwargs={"misfire_grace_time": 3600}
         )
+        app.job_queue.run_repeating(_make_slots, interval=900, first=900)
+
+
+async def _make_slots(context: BotContext) -> None:
+    # In the background lane: users' writes go in between its chunks.
+    with in_lane(Lane.BACKGROUND):
+        await context.services.availability.ensure_slots()
 
 
 async def _nightly(context: BotContext) -> None:
+    await _make_slots(context)
     await context.services.deliveries.plan_ahead()
     await context.services.retention.erase_old_free_text()
 
 
 async def _escalate(context: BotContext) -> None:
-    await context.services.care.escalate_due()
+    # A child in crisis waits for nobody: the urgent lane of the writer.
+    with in_lane(Lane.URGENT):
+        await context.services.care.escalate_due()
 
 
 async def _post_stop(app: Application[Any, Any, Any, Any, Any, Any]) -> None:

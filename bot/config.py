@@ -80,6 +80,10 @@ class TelegramConfig(_Section):
 class DatabaseConfig(_Section):
     path: Path = Path("pumpurs.sqlite3")
     busy_timeout_ms: int = Field(default=5000, ge=0)
+    # WAL checkpoints in the background (storage/checkpoints.py); 0: inside COMMIT.
+    checkpoint_seconds: float = Field(default=1.0, ge=0, le=60)
+    checkpoint_idle_seconds: float = Field(default=2.0, gt=0, le=600)
+    max_wal_mb: int = Field(default=64, ge=1, le=4096)
 
 
 class LinkingConfig(_Section):

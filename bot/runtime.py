@@ -36,6 +36,7 @@ from bot.services.reminders.planner import ReminderService
 from bot.services.reminders.settings import ReminderSettings
 from bot.services.retention import RetentionService
 from storage import Database
+from storage.checkpoints import Checkpointer
 from storage.uow import UnitOfWork
 
 # Questions of the meals and internship screens wait as long as [meals] says.
@@ -67,6 +68,7 @@ class Services:
     meal_figures: MealFigures
     importer: Importer
     retention: RetentionService
+    checkpointer: Checkpointer | None = None
 
     @classmethod
     def create(cls, config: Config, clock: Clock) -> Services:
@@ -123,9 +125,21 @@ class Services:
 
     async def open(self) -> None:
         await self.db.open()
+        database = self.config.database
+        if database.checkpoint_seconds:
+            self.checkpointer = Checkpointer(
+                self.db,
+                interval=database.checkpoint_seconds,
+                idle_seconds=database.checkpoint_idle_seconds,
+                max_wal_bytes=database.max_wal_mb * 1024 * 1024,
+            )
+            await self.checkpointer.start()
         await self.questions.load()
         await self.relay.load()
 
     async def close(self) -> None:
         await self.dispatcher.stop()  # gives claimed, unsent reminders back first
+        if self.checkpointer is not None:
+            await self.checkpointer.stop()
+            self.checkpointer = None
         await self.db.close()

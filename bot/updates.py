@@ -21,8 +21,9 @@ GUARANTEES
   sender's earlier updates, which then skip the slot queue too (an urgent update behind
   a menu press would otherwise wait for the press's slot all the same). Lane updates run
   beyond the bound: at most one per sender at a time, so a flood of them is bounded by
-  the number of senders writing words of crisis at that moment. They do share the one
-  database writer (``Database.write``) with everybody, but nobody holds it for long.
+  the number of senders writing words of crisis at that moment. They run in the urgent
+  lane of :mod:`storage.lanes`: first in line for the one database writer, with a
+  reader of their own, and past the rate limiter's wait (:mod:`bot.ratelimit`).
 - Memory: a key's state is dropped as soon as it has nothing queued. There is no bound on
   queued updates that would not drop some, so there is none: nothing upstream waits for
   this processor. PTB's fetcher starts a task per update without awaiting it (when
@@ -49,6 +50,8 @@ from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
+
+from storage.lanes import Lane, in_lane
 
 log = logging.getLogger(__name__)
 
@@ -155,7 +158,11 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
                 await self._enter(sender)
                 try:
                     started = True
-                    await coroutine
+                    if sender.urgent:
+                        with in_lane(Lane.URGENT):
+                            await coroutine
+                    else:
+                        await coroutine
                 finally:
                     self._leave()
         finally:

@@ -1,16 +1,25 @@
 """The SQLite database: connections, pragmas, migrations and the write transaction.
 
-Two connections: a writer, used only inside :meth:`Database.write` under a lock (so
-tasks never interleave transactions on it), and a reader for everything else (WAL lets
-it read while the writer writes). Each aiosqlite connection owns a non-daemon thread,
-so :meth:`Database.close` must run at shutdown.
+Three connections: a writer, used only inside :meth:`Database.write` and
+:meth:`Database.single` under one lock (so tasks never interleave transactions on it),
+a reader for everything else (WAL lets it read while the writer writes), and a second
+reader for the urgent lane (:mod:`storage.lanes`), so a crisis never queues behind other
+users' reads in the reader's thread. The lock is handed over by lane: urgent work
+first, background work (reminders, slot making, checkpoints) after waiting users.
+Each aiosqlite connection owns a non-daemon thread, so :meth:`Database.close` must run
+at shutdown.
+
+Every call of a connection is a trip to its thread and back (about 100-150 µs on a
+small machine, more than most statements take): a transaction is written as a few
+set-based statements, and a write of one statement skips ``BEGIN``/``COMMIT``
+(:meth:`Database.single`).
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sqlite3
+import time
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -19,6 +28,8 @@ from pathlib import Path
 from typing import Any
 
 import aiosqlite
+
+from storage.lanes import Lane, LaneLock, current_lane
 
 log = logging.getLogger(__name__)
 
@@ -126,7 +137,11 @@ class Database:
         self.busy_timeout_ms = busy_timeout_ms
         self._writer: aiosqlite.Connection | None = None
         self._reader: aiosqlite.Connection | None = None
-        self._write_lock = asyncio.Lock()
+        self._urgent_reader: aiosqlite.Connection | None = None
+        self.write_lock = LaneLock()
+        # When the writer was last let go (monotonic), and the longest it was held.
+        self.last_write = time.monotonic()
+        self.longest_hold = 0.0
 
     async def _connect(self) -> aiosqlite.Connection:
         conn = await aiosqlite.connect(self.path, isolation_level=None)
@@ -149,12 +164,20 @@ class Database:
         if migrate:
             await self.migrate()
         self._reader = await self._connect()
+        self._urgent_reader = await self._connect()
 
     async def close(self) -> None:
-        for conn in (self._reader, self._writer):
+        for conn in (self._urgent_reader, self._reader, self._writer):
             if conn is not None:
                 await conn.close()
-        self._reader = self._writer = None
+        self._urgent_reader = self._reader = self._writer = None
+
+    @property
+    def writer(self) -> aiosqlite.Connection:
+        """The writer connection, for maintenance under :attr:`write_lock` only."""
+        if self._writer is None:
+            raise RuntimeError("database is not open")
+        return self._writer
 
     async def __aenter__(self) -> Database:
         await self.open()
@@ -165,17 +188,30 @@ class Database:
 
     @property
     def reader(self) -> aiosqlite.Connection:
+        """The reader of the current lane (the urgent lane has one of its own)."""
         if self._reader is None:
             raise RuntimeError("database is not open")
+        if current_lane() == Lane.URGENT and self._urgent_reader is not None:
+            return self._urgent_reader
         return self._reader
+
+    @asynccontextmanager
+    async def _holding(self) -> AsyncIterator[aiosqlite.Connection]:
+        if self._writer is None:
+            raise RuntimeError("database is not open")
+        await self.write_lock.acquire()
+        started = time.monotonic()
+        try:
+            yield self._writer
+        finally:
+            self.last_write = time.monotonic()
+            self.longest_hold = max(self.longest_hold, self.last_write - started)
+            self.write_lock.release()
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[aiosqlite.Connection]:
         """One write transaction (``BEGIN IMMEDIATE``), serialized across tasks."""
-        if self._writer is None:
-            raise RuntimeError("database is not open")
-        async with self._write_lock:
-            conn = self._writer
+        async with self._holding() as conn:
             await conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
@@ -184,6 +220,17 @@ class Database:
                 raise
             else:
                 await conn.execute("COMMIT")
+
+    @asynccontextmanager
+    async def single(self) -> AsyncIterator[aiosqlite.Connection]:
+        """The writer for ONE statement, which commits by itself: one trip, not three.
+
+        SQLite makes every statement outside ``BEGIN`` a transaction of its own, so a
+        write of one statement is as atomic as in :meth:`write`. Two statements here
+        would each commit on their own: use :meth:`write` for those.
+        """
+        async with self._holding() as conn:
+            yield conn
 
     async def schema_version(self) -> int:
         conn = self._writer or self._reader

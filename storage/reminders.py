@@ -33,14 +33,20 @@ _COLUMNS = (
 # again only when its time or its event's time changed (a moved session deserves a new
 # reminder; planning the same one twice does not). A row being sent right now is moved
 # too: the dispatcher's 'sent' mark then finds it pending and leaves it for its new time.
+# A kind the recipient turned off in /settings is stored cancelled ('turned off'), so
+# turning it on again brings it back; ?9 says whether the kind may be turned off.
 _SCHEDULE = (
     "INSERT INTO reminders (chat_id, role, kind, ref, due_at, event_at, not_after, payload,"
-    " urgent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " urgent, state, last_error)"
+    " SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?11,"
+    " CASE WHEN off THEN 'cancelled' ELSE 'pending' END, CASE WHEN off THEN 'turned off' END"
+    " FROM (SELECT ?9 AND EXISTS (SELECT 1 FROM account_settings s, json_each(s.value) j"
+    "   WHERE s.telegram_id = ?1 AND s.name = 'reminders_off' AND j.value = ?10) AS off)"
+    " WHERE true"
     " ON CONFLICT (chat_id, kind, ref) DO UPDATE SET due_at = excluded.due_at,"
     " event_at = excluded.event_at, not_after = excluded.not_after, role = excluded.role,"
-    " payload = excluded.payload, urgent = excluded.urgent, state = 'pending', attempts = 0,"
-    " last_error = NULL,"
-    " sent_at = NULL"
+    " payload = excluded.payload, urgent = excluded.urgent, state = excluded.state,"
+    " attempts = 0, last_error = excluded.last_error, sent_at = NULL"
     " WHERE reminders.state <> 'sent' OR reminders.due_at <> excluded.due_at"
     " OR reminders.event_at IS NOT excluded.event_at"
 )
@@ -79,7 +85,7 @@ def _reminder(row: aiosqlite.Row) -> Reminder | None:
     )
 
 
-def _row(item: Planned) -> tuple[object, ...]:
+def _row(item: Planned, optional: frozenset[ReminderKind]) -> tuple[object, ...]:
     return (
         item.chat_id,
         item.role.value,
@@ -89,6 +95,8 @@ def _row(item: Planned) -> tuple[object, ...]:
         to_db_time(item.event_at) if item.event_at else None,
         to_db_time(item.not_after) if item.not_after else None,
         item.payload.model_dump_json(),
+        item.kind in optional,
+        item.kind.value,
         int(item.urgent),
     )
 
@@ -102,10 +110,13 @@ def _kind_filter(kinds: Iterable[ReminderKind]) -> tuple[str, list[object]]:
 
 
 class RemindersRepo(Repo):
-    async def schedule(self, items: Sequence[Planned]) -> None:
-        """Create or move every planned row, in one statement."""
+    async def schedule(
+        self, items: Sequence[Planned], optional: frozenset[ReminderKind] = frozenset()
+    ) -> None:
+        """Create or move every planned row, in one statement; a kind of ``optional``
+        that its recipient turned off is stored cancelled."""
         if items:
-            await self.run_many(_SCHEDULE, [_row(item) for item in items])
+            await self.run_many(_SCHEDULE, [_row(item, optional) for item in items])
 
     async def cancel(self, ref: str, kinds: Iterable[ReminderKind] = ()) -> int:
         """Cancel what is pending about ``ref`` (all kinds, or only ``kinds``)."""
@@ -123,29 +134,23 @@ class RemindersRepo(Repo):
             (chat_id,),
         )
 
-    async def cancel_variants(
-        self, chat_id: int, ref: str, kind: ReminderKind, keep: Iterable[str]
+    async def cancel_other_variants(
+        self, ref: str, kind: ReminderKind, chats: Iterable[int], keep: Iterable[tuple[int, str]]
     ) -> int:
-        """Cancel the pending ``kind:*`` rows of one chat and ref, except ``keep``."""
-        kept = list(keep)
+        """Cancel the pending ``kind:*`` rows of ``ref`` to these chats, except the
+        (chat, kind) pairs in ``keep``: one statement for every recipient."""
+        chat_ids, kept = sorted(set(chats)), list(keep)
+        if not chat_ids:
+            return 0
         sql = (
-            "UPDATE reminders SET state = 'cancelled' WHERE chat_id = ? AND ref = ?"
-            " AND kind LIKE ? AND state = 'pending'"
+            "UPDATE reminders SET state = 'cancelled' WHERE ref = ? AND kind LIKE ?"  # noqa: S608 - ? marks only
+            f" AND state = 'pending' AND chat_id IN ({marks(len(chat_ids))})"
         )
+        args: list[object] = [ref, f"{kind.value}:%", *chat_ids]
         if kept:
-            sql += f" AND kind NOT IN ({marks(len(kept))})"
-        return await self.run(sql, [chat_id, ref, f"{kind.value}:%", *kept])
-
-    async def turn_off_planned(self, rows: Sequence[tuple[int, str, str]]) -> None:
-        """Cancel just-planned (chat, kind, ref) rows of kinds their recipients turned off.
-
-        They are kept, marked, so that turning the kind on again brings them back.
-        """
-        await self.run_many(
-            "UPDATE reminders SET state = 'cancelled', last_error = 'turned off'"
-            " WHERE chat_id = ? AND kind = ? AND ref = ? AND state = 'pending'",
-            rows,
-        )
+            sql += f" AND (chat_id, kind) NOT IN (VALUES {','.join('(?, ?)' for _ in kept)})"
+            args += [value for pair in kept for value in pair]
+        return await self.run(sql, args)
 
     # --- the dispatcher's side --------------------------------------------------------
 

@@ -4,8 +4,12 @@
 serialized, see :class:`storage.db.Database`) and gives ``tx.bookings``, ``tx.slots``,
 ``tx.reminders``... all on it: everything done inside commits together or not at all.
 ``async with uow.read() as tx:`` gives the same repositories on the reader connection,
-for screens that only read. A service shows where its transaction begins; it never holds
-a connection.
+for screens that only read; the audit rows such a screen adds (``tx.audit``) are
+written together with other screens' when the block ends (:class:`storage.audit.
+AuditWriter`), before the answer goes out. ``async with uow.single() as tx:`` is a
+write of ONE statement, which commits by itself (one trip to the database thread
+instead of three). A service shows where its transaction begins; it never holds a
+connection.
 """
 
 from __future__ import annotations
@@ -15,10 +19,11 @@ from contextlib import asynccontextmanager
 from functools import cached_property
 
 from storage.accounts import AccountsRepo
-from storage.audit import AuditRepo
+from storage.audit import AuditRepo, AuditRow, AuditWriter
 from storage.care import CareRepo
 from storage.consultations.bookings import BookingsRepo
 from storage.consultations.slots import SlotsRepo
+from storage.consultations.terms import TermsRepo
 from storage.db import Connection, Database
 from storage.imports import ImportsRepo
 from storage.internship import InternshipRepo
@@ -33,9 +38,11 @@ from storage.settings import SettingsRepo
 class Tx:
     """The repositories of one transaction (or of the reader, for :meth:`UnitOfWork.read`)."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, audit_rows: list[AuditRow] | None = None) -> None:
         self.conn = conn
         self._after_commit: list[Callable[[], None]] = []
+        # Collected for the audit writer (a read), or None: written in the transaction.
+        self._audit_rows = audit_rows
 
     def after_commit(self, action: Callable[[], None]) -> None:
         """Run ``action`` once the transaction has committed (never if it rolls back)."""
@@ -51,7 +58,7 @@ class Tx:
 
     @cached_property
     def audit(self) -> AuditRepo:
-        return AuditRepo(self.conn)
+        return AuditRepo(self.conn, self._audit_rows)
 
     @cached_property
     def people(self) -> PeopleRepo:
@@ -64,6 +71,10 @@ class Tx:
     @cached_property
     def slots(self) -> SlotsRepo:
         return SlotsRepo(self.conn)
+
+    @cached_property
+    def terms(self) -> TermsRepo:
+        return TermsRepo(self.conn)
 
     @cached_property
     def reminders(self) -> RemindersRepo:
@@ -103,6 +114,7 @@ class UnitOfWork:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self.audit_writer = AuditWriter(db)
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[Tx]:
@@ -113,8 +125,21 @@ class UnitOfWork:
         tx._committed()
 
     @asynccontextmanager
+    async def single(self) -> AsyncIterator[Tx]:
+        """A write of one statement (it commits by itself); more need :meth:`write`."""
+        async with self.db.single() as conn:
+            tx = Tx(conn)
+            yield tx
+        tx._committed()
+
+    @asynccontextmanager
     async def read(self) -> AsyncIterator[Tx]:
-        """The reader connection: for screens that only read (no transaction of their own)."""
-        tx = Tx(self.db.reader)
+        """The reader connection: for screens that only read (no transaction of their own).
+
+        Audit rows added meanwhile are committed when the block ends, before it returns.
+        """
+        rows: list[AuditRow] = []
+        tx = Tx(self.db.reader, rows)
         yield tx
+        await self.audit_writer.write(rows)
         tx._committed()

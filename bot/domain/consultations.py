@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from bot.domain.dates import RIGA
 from bot.domain.errors import N_, DomainError
-from bot.domain.models import MeasureKind, Model, Role, SpecialistKind
+from bot.domain.models import MeasureKind, Model, PlanMeasure, Role, SpecialistKind
 from bot.domain.reminders import Fact
 
 BOOKABLE = (MeasureKind.SUBJECT_CONSULTATION, MeasureKind.EMOTIONAL_SUPPORT)
@@ -113,6 +113,44 @@ class Offer(Model):
         if self.minutes_granted is None:
             return None
         return max(0, self.minutes_granted - self.minutes_used)
+
+
+class PlanTerms(Model):
+    """A plan of the pupil's around a slot's date, and what it grants of one kind."""
+
+    plan_id: int
+    starts_on: date
+    ends_on: date
+    measure_id: int | None  # the plan's measure of that kind and subject, if any
+    hours_granted: float | None
+    minutes_used: int
+
+
+class BookingTerms(Model):
+    """What the rule check needs to know, read in one query (:mod:`..rules`)."""
+
+    plans: tuple[PlanTerms, ...]
+    open_count: int
+    suitable: bool  # the slot's specialist gives this kind of consultation at the school
+    auto_confirm: bool | None  # the specialist's own setting, if any
+
+    def plan_on(self, day: date) -> PlanTerms | None:
+        """The plan in force that day (the latest-starting one if several)."""
+        found = [p for p in self.plans if p.starts_on <= day <= p.ends_on]
+        return max(found, key=lambda p: (p.starts_on, p.plan_id)) if found else None
+
+
+class SlotToBook(Model):
+    """A slot, who may hold it, the measure asked for, and the terms: one query."""
+
+    slot: Slot | None
+    open_booking_id: int | None
+    open_booking_pupil: int | None
+    measure: PlanMeasure | None
+    pupil_name: str
+    specialist_kind: SpecialistKind | None
+    terms: BookingTerms | None
+    taken: bool = False  # not free: booked (True), or withdrawn or gone (False)
 
 
 def slot_times(day: date, start: time, end: time, minutes: int) -> list[tuple[datetime, datetime]]:

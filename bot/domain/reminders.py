@@ -173,3 +173,7 @@ class Recipient(Model):
     role: Role
     language: str | None = None
     telegram_language: str | None = None
+    # Their chosen minutes before a session, when read together with them
+    # (``offsets_read``): planning then needs no query of its own.
+    chosen_offsets: tuple[int, ...] | None = None
+    offsets_read: bool = False

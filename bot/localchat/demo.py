@@ -39,6 +39,7 @@ async def prepare_demo(config: Config, examples: Path = EXAMPLES) -> str:
         files = await services.importer.ordered(found)
         for path in files:
             await services.importer.import_file(path)
+        await services.availability.ensure_slots()
         async with services.uow.read() as tx:
             if await tx.people.school(DEMO_SCHOOL) is None:
                 raise SystemExit(f"the examples have no school {DEMO_SCHOOL}")

@@ -56,8 +56,8 @@ class Questions:
         return found if isinstance(found, kind) else None
 
     async def ask(self, actor: Actor, question: Question) -> None:
-        """Ask in a transaction of its own (a handler asking before the next screen)."""
-        async with self.uow.write() as tx:
+        """Ask in a write of its own (a handler asking before the next screen)."""
+        async with self.uow.single() as tx:
             await self.ask_in(tx, actor, question)
 
     async def ask_in(self, tx: Tx, actor: Actor, question: Question) -> None:
@@ -79,7 +79,7 @@ class Questions:
         """Close the open question, if any (nothing is written when there is none)."""
         if actor.telegram_id not in self._open:
             return
-        async with self.uow.write() as tx:
+        async with self.uow.single() as tx:
             await self.end_in(tx, actor)
 
     async def end_in(self, tx: Tx, actor: Actor, kind: type[Model] | None = None) -> None:

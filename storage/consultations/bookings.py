@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
+from typing import Any
 
 import aiosqlite
 
-from bot.domain.consultations import OPEN_STATES, USING_HOURS, Booking, BookingState, Channel
+from bot.domain.consultations import (
+    OPEN_STATES,
+    USING_HOURS,
+    Booking,
+    BookingState,
+    Channel,
+    Slot,
+)
 from bot.domain.models import MeasureKind, PlanMeasure, Role, SpecialistKind
 from bot.domain.reminders import Recipient
 from storage.db import Repo, from_db_time, to_db_time
@@ -26,7 +35,41 @@ _SELECT = (
 _NO_URGENCY = "9999-12-31"
 
 
-def _booking(row: aiosqlite.Row) -> Booking:
+# The active accounts of a booking's parties, each with the reminder settings planning
+# reads, as one JSON array (a column of a bigger query, or a query of its own).
+PARTIES = """(SELECT json_group_array(json_array(l.telegram_id, l.role, a.language,
+    a.telegram_language, o.value,
+    CASE l.role WHEN 'pupil' THEN 0 WHEN 'guardian' THEN 1 ELSE 2 END, l.linked_at))
+  FROM account_links l JOIN accounts a USING (telegram_id)
+  LEFT JOIN account_settings o ON o.telegram_id = l.telegram_id AND o.name = 'reminder_offsets'
+  WHERE a.active = 1 AND ((l.role = 'pupil' AND l.person_id = {pupil})
+    OR (l.role = 'guardian' AND l.person_id IN
+      (SELECT guardian_id FROM guardian_pupils WHERE pupil_id = {pupil}))
+    OR (l.role = 'specialist' AND l.person_id = {specialist})))"""
+
+
+def parse_parties(text: str | None) -> list[Recipient]:
+    """The pupil's accounts, then the guardians', then the specialist's; each once."""
+    found: dict[int, Recipient] = {}
+    for chat, role, language, telegram_language, offsets, _order, _linked in sorted(
+        json.loads(text or "[]"), key=lambda party: (party[5], party[6])
+    ):
+        chosen = json.loads(offsets) if offsets else None
+        found.setdefault(
+            chat,
+            Recipient(
+                chat_id=chat,
+                role=Role(role),
+                language=language,
+                telegram_language=telegram_language,
+                chosen_offsets=tuple(int(m) for m in chosen) if isinstance(chosen, list) else None,
+                offsets_read=True,
+            ),
+        )
+    return list(found.values())
+
+
+def _booking(row: aiosqlite.Row | dict[str, Any]) -> Booking:
     return Booking(
         id=row["id"],
         slot_id=row["slot_id"],
@@ -230,29 +273,64 @@ class BookingsRepo(Repo):
 
     async def parties(self, booking: Booking) -> list[Recipient]:
         """The active accounts of the pupil, their guardians and the specialist, once each."""
-        rows = await self.all(
-            "SELECT l.telegram_id, l.role, a.language, a.telegram_language"
-            " FROM account_links l JOIN accounts a USING (telegram_id)"
-            " WHERE a.active = 1 AND ((l.role = 'pupil' AND l.person_id = :pupil)"
-            " OR (l.role = 'guardian' AND l.person_id IN"
-            "   (SELECT guardian_id FROM guardian_pupils WHERE pupil_id = :pupil))"
-            " OR (l.role = 'specialist' AND l.person_id = :specialist))"
-            " ORDER BY CASE l.role WHEN 'pupil' THEN 0 WHEN 'guardian' THEN 1 ELSE 2 END,"
-            " l.linked_at",
+        row = await self.one(
+            f"SELECT {PARTIES.format(pupil=':pupil', specialist=':specialist')} AS parties",
             {"pupil": booking.pupil_id, "specialist": booking.specialist_id},
         )
-        found: dict[int, Recipient] = {}
-        for row in rows:
-            found.setdefault(
-                row["telegram_id"],
-                Recipient(
-                    chat_id=row["telegram_id"],
-                    role=Role(row["role"]),
-                    language=row["language"],
-                    telegram_language=row["telegram_language"],
-                ),
-            )
-        return list(found.values())
+        return parse_parties(row[0] if row else None)
+
+    async def add(
+        self,
+        *,
+        slot: Slot,
+        pupil_id: int,
+        pupil_name: str,
+        specialist_kind: SpecialistKind,
+        plan_id: int,
+        kind: MeasureKind,
+        subject: str,
+        booked_by: int,
+        state: BookingState,
+        note: str,
+        call_link: str,
+        now: datetime,
+        channel: Channel = Channel.CALL,
+    ) -> Booking:
+        """Insert a booking of ``slot`` and return it as stored (no read-back)."""
+        row = await self.one(
+            "INSERT INTO bookings (slot_id, pupil_id, specialist_id, plan_id, kind, subject,"
+            " starts_at, ends_at, minutes, booked_by, state, note, call_link, channel,"
+            " created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
+            (
+                slot.id,
+                pupil_id,
+                slot.specialist_id,
+                plan_id,
+                kind.value,
+                subject,
+                to_db_time(slot.starts_at),
+                to_db_time(slot.ends_at),
+                slot.minutes,
+                booked_by,
+                state.value,
+                note,
+                call_link,
+                channel.value,
+                to_db_time(now),
+                to_db_time(now),
+            ),
+        )
+        assert row is not None  # noqa: S101 - RETURNING of an INSERT
+        return _booking(
+            {
+                **dict(row),
+                "pupil_name": pupil_name,
+                "specialist_name": slot.specialist_name,
+                "specialist_kind": specialist_kind.value,
+                "urgent": False,
+            }
+        )
 
     async def get_measure(self, measure_id: int, pupil_id: int) -> PlanMeasure | None:
         """A measure of one of this pupil's plans (None for another pupil's: a forged button)."""

@@ -44,6 +44,16 @@ _ADD_SLOT = (
 )
 
 
+# The specialists of a school who give a kind (and subject) of consultation.
+_SUITABLE = (
+    "SELECT x.id FROM specialists x WHERE x.school_id = :school AND CASE"
+    " WHEN :kind = 'subject_consultation' THEN x.kind = 'teacher' AND EXISTS"
+    "   (SELECT 1 FROM specialist_subjects t WHERE t.specialist_id = x.id"
+    "   AND t.subject = :subject)"
+    " ELSE x.kind IN ('psychologist', 'social_pedagogue') END"
+)
+
+
 class SlotsRepo(Repo):
     async def upsert_rule(
         self,
@@ -95,15 +105,20 @@ class SlotsRepo(Repo):
             )
         ]
 
-    async def rules_to_materialise(self, until: date) -> list[tuple[AvailabilityRule, date | None]]:
+    async def rules_to_materialise(
+        self, until: date, rule_ids: Sequence[int] | None = None
+    ) -> list[tuple[AvailabilityRule, date | None]]:
         """Rules with dates up to ``until`` not yet turned into slots, with how far they were."""
-        async with self.conn.execute(
+        sql = (
             "SELECT * FROM availability_rules WHERE valid_from <= ?"
             " AND (materialised_until IS NULL OR (materialised_until < ?"
-            " AND (valid_until IS NULL OR valid_until > materialised_until)))",
-            (until.isoformat(), until.isoformat()),
-        ) as cursor:
-            rows = await cursor.fetchall()
+            " AND (valid_until IS NULL OR valid_until > materialised_until)))"
+        )
+        args: list[object] = [until.isoformat(), until.isoformat()]
+        if rule_ids is not None:
+            sql += f" AND id IN ({','.join('?' * len(rule_ids))})"
+            args += list(rule_ids)
+        rows = await self.all(sql + " ORDER BY id", args)
         return [
             (
                 _rule(row),
@@ -249,6 +264,36 @@ class SlotsRepo(Repo):
             " ORDER BY s.starts_at, p.display_name LIMIT ? OFFSET ?"
         )
         args = [*specialist_ids, to_db_time(start), to_db_time(end), limit, offset]
+        return [_slot(row) for row in await self.all(sql, args)]
+
+    async def free_slots_of_suitable(
+        self,
+        school_id: str,
+        kind: str,
+        subject: str,
+        start: datetime,
+        end: datetime,
+        *,
+        limit: int,
+        offset: int = 0,
+    ) -> list[Slot]:
+        """:meth:`free_slots` of the :meth:`suitable_specialists`, in one query."""
+        sql = (
+            "SELECT s.*, p.display_name AS specialist_name, p.school_id FROM slots s"  # noqa: S608 - fixed fragments
+            " JOIN specialists p ON p.id = s.specialist_id"
+            f" WHERE s.state = 'free' AND s.specialist_id IN ({_SUITABLE})"
+            " AND s.starts_at >= :start AND s.starts_at < :end"
+            " ORDER BY s.starts_at, p.display_name LIMIT :limit OFFSET :offset"
+        )
+        args = {
+            "school": school_id,
+            "kind": kind,
+            "subject": subject,
+            "start": to_db_time(start),
+            "end": to_db_time(end),
+            "limit": limit,
+            "offset": offset,
+        }
         return [_slot(row) for row in await self.all(sql, args)]
 
     async def suitable_specialists(self, school_id: str, kind: str, subject: str) -> list[int]:

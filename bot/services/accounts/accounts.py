@@ -82,7 +82,7 @@ class AccountService:
             raise NotLinked()
         pupils = actor.require_family()
         now = self.clock.now()
-        async with self.uow.write() as tx:
+        async with self.uow.read() as tx:
             views = [
                 PlanView(
                     pupil_name=pupil.name,

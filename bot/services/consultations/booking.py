@@ -7,7 +7,7 @@ whatever the buttons said.
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from bot.clock import Clock
 from bot.config import BookingConfig
@@ -32,12 +32,14 @@ from bot.domain.consultations import (
 )
 from bot.domain.dates import RIGA, riga_day
 from bot.domain.errors import NotAllowed, check_text
-from bot.domain.models import MeasureKind, SupportPlan
+from bot.domain.models import MeasureKind
 from bot.services.consultations import sessions
 from bot.services.consultations.availability import AvailabilityService
 from bot.services.consultations.rules import (
-    check_booking,
+    auto_confirms,
     check_change,
+    check_terms,
+    check_times,
     confirms_at_once,
     offer_of,
 )
@@ -79,12 +81,9 @@ class BookingService(ConsultationsBase):
         """The consultations the plan in force today grants, with hours left."""
         pupil = actor.require_pupil(pupil_id)
         now = self.clock.now()
-        async with self.uow.write() as tx:
+        async with self.uow.read() as tx:
             await sessions.audit_reads(tx, actor, now, [pupil.id])
-            plan = await tx.people.plan_in_force(pupil.id, riga_day(now))
-            if plan is None:
-                return []
-            return [await offer_of(tx, plan.id, m) for m in plan.measures if m.kind in BOOKABLE]
+            return [offer for offer, _ in await tx.terms.offers(pupil.id, riga_day(now))]
 
     async def slot_page(
         self, actor: Actor, pupil_id: int, measure_id: int, page: int = 0
@@ -92,25 +91,26 @@ class BookingService(ConsultationsBase):
         """The nearest free slots of suitable specialists of the pupil's school."""
         pupil = actor.require_pupil(pupil_id)
         now = self.clock.now()
-        await self.availability.ensure_slots()
         async with self.uow.read() as tx:
-            plan = await tx.people.plan_in_force(pupil.id, riga_day(now))
-            measure = next((m for m in plan.measures if m.id == measure_id), None) if plan else None
-            if plan is None or measure is None or measure.kind not in BOOKABLE:
+            found = await tx.terms.offers(pupil.id, riga_day(now), measure_id)
+            if not found:
                 raise NotInPlan()
-            offer = await offer_of(tx, plan.id, measure)
+            offer, plan_ends = found[0]
             if offer.minutes_left == 0:
                 raise NoHoursLeft(minutes=0)
-            specialists = await tx.slots.suitable_specialists(
-                pupil.school_id, measure.kind.value, measure.subject
-            )
-            start, end = self.window(now, _plan_end(plan))
+            start, end = self.window(now, _day_end(plan_ends))
             size = self.config.slots_per_page
-            found = await tx.slots.free_slots(
-                specialists, start, end, limit=size + 1, offset=max(0, page) * size
+            slots = await tx.slots.free_slots_of_suitable(
+                pupil.school_id,
+                offer.kind.value,
+                offer.subject,
+                start,
+                end,
+                limit=size + 1,
+                offset=max(0, page) * size,
             )
         return SlotPage(
-            offer=offer, slots=tuple(found[:size]), page=page, has_more=len(found) > size
+            offer=offer, slots=tuple(slots[:size]), page=page, has_more=len(slots) > size
         )
 
     async def preview(
@@ -140,71 +140,69 @@ class BookingService(ConsultationsBase):
 
         An emotional-support session may be held in the chat (relayed by the bot) instead
         of a video call; a subject consultation is a call.
+
+        A few set-based statements: take the slot and read every term of the rule check
+        and the parties (one), insert the booking (RETURNING it), plan its reminders and
+        the other parties' notices (one ``executemany``).
         """
         pupil = actor.require_pupil(pupil_id)
         note = check_text(note, self.config.note_max_chars, required=False)
         now = self.clock.now()
         async with self.uow.write() as tx:
-            slot = await tx.slots.get_slot(slot_id)
+            found, parties = await tx.terms.take_slot(
+                slot_id, pupil.id, measure_id, pupil.school_id, now
+            )
+            slot, measure, terms = found.slot, found.measure, found.terms
             if slot is None:
-                raise SlotGone()
-            existing = await tx.bookings.open_booking_of_slot(slot_id)
-            if existing is not None and existing.pupil_id == pupil.id:
-                return Change(booking=existing, event=BookingEvent.ALREADY)
-            if slot.state != SlotState.FREE:
-                raise SlotTaken() if slot.state == SlotState.BOOKED else SlotGone()
-            measure = await tx.bookings.get_measure(measure_id, pupil.id)
+                if found.open_booking_id is not None and found.open_booking_pupil == pupil.id:
+                    existing = await sessions.reload(tx, found.open_booking_id)
+                    return Change(booking=existing, event=BookingEvent.ALREADY)
+                raise SlotTaken() if found.taken else SlotGone()
             if measure is None:
                 raise NotInPlan()
             if channel == Channel.CHAT and measure.kind != MeasureKind.EMOTIONAL_SUPPORT:
                 raise NotAllowed()
-            plan = await check_booking(
-                tx,
-                self.config,
-                pupil_id=pupil.id,
-                school_id=pupil.school_id,
-                kind=measure.kind,
-                subject=measure.subject,
-                slot=slot,
-                now=now,
-            )
-            if not await tx.slots.take_slot(slot_id):
-                raise SlotTaken()
-            confirmed = await confirms_at_once(tx, self.config, slot.specialist_id)
+            assert terms is not None and found.specialist_kind is not None  # noqa: S101
+            check_times(self.config, slot, now)
+            plan_id = check_terms(self.config, terms, measure.kind, slot)
+            confirmed = auto_confirms(self.config, terms)
             try:
-                booking_id = await tx.bookings.insert_booking(
-                    slot_id=slot_id,
+                booking = await tx.bookings.add(
+                    slot=slot,
                     pupil_id=pupil.id,
-                    specialist_id=slot.specialist_id,
-                    plan_id=plan.id,
+                    pupil_name=found.pupil_name,
+                    specialist_kind=found.specialist_kind,
+                    plan_id=plan_id,
                     kind=measure.kind,
                     subject=measure.subject,
-                    starts_at=slot.starts_at,
-                    ends_at=slot.ends_at,
                     booked_by=actor.telegram_id,
                     state=BookingState.CONFIRMED if confirmed else BookingState.REQUESTED,
                     note=note,
-                    call_link="",
+                    call_link=sessions.new_call_link(self.config) if confirmed else "",
                     now=now,
+                    channel=channel,
                 )
             except sqlite3.IntegrityError:
                 raise SlotTaken() from None
-            if channel != Channel.CALL:
-                await tx.bookings.set_channel(booking_id, channel)
-            if confirmed:
-                booking = await sessions.confirm(tx, self.reminders, self.config, booking_id, now)
-            else:
-                booking = await sessions.reload(tx, booking_id)
-            await sessions.audit_reads(tx, actor, now, [pupil.id])
             event = BookingEvent.CONFIRMED if confirmed else BookingEvent.REQUESTED
-            return await sessions.announce(tx, self.reminders, booking, actor, event, now)
+            items = sessions.notices(booking, actor, event, parties, now)
+            if confirmed:
+                items = [
+                    *await sessions.session_items(
+                        tx, self.reminders, self.config, booking, parties, now
+                    ),
+                    *items,
+                ]
+            await self.reminders.plan(tx, items)
+            await sessions.audit_reads(tx, actor, now, [pupil.id])
+            return Change(booking=booking, event=event)
 
     async def my_bookings(self, actor: Actor) -> list[Booking]:
         """Upcoming and recent sessions of the pupils this account books for."""
         pupils = actor.require_family()
         now = self.clock.now()
         since = now - timedelta(hours=self.config.evidence_due_hours)
-        async with self.uow.write() as tx:
+        async with self.uow.read() as tx:
             found = await tx.bookings.bookings_of_pupils([p.id for p in pupils], since)
             await sessions.audit_reads(tx, actor, now, [b.pupil_id for b in found])
         return found
@@ -212,7 +210,7 @@ class BookingService(ConsultationsBase):
     async def booking(self, actor: Actor, booking_id: int) -> Booking:
         """One booking, for its parties only (audited when not the pupil's own)."""
         now = self.clock.now()
-        async with self.uow.write() as tx:
+        async with self.uow.read() as tx:
             booking = await sessions.load_booking(tx, actor, booking_id)
             await sessions.audit_reads(tx, actor, now, [booking.pupil_id])
         return booking
@@ -246,7 +244,6 @@ class BookingService(ConsultationsBase):
     async def move_options(self, actor: Actor, booking_id: int, page: int = 0) -> list[Slot]:
         """Free slots of the same specialist the booking could move to."""
         now = self.clock.now()
-        await self.availability.ensure_slots()
         async with self.uow.read() as tx:
             booking = await sessions.load_pupil_side(tx, actor, booking_id)
             if not booking.is_open or booking.starts_at <= now:
@@ -295,5 +292,5 @@ class BookingService(ConsultationsBase):
             )
 
 
-def _plan_end(plan: SupportPlan) -> datetime:
-    return datetime.combine(plan.ends_on + timedelta(days=1), time(0), RIGA)
+def _day_end(day: date) -> datetime:
+    return datetime.combine(day + timedelta(days=1), time(0), RIGA)

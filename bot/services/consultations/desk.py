@@ -19,7 +19,7 @@ from bot.domain.consultations import (
     SlotTaken,
 )
 from bot.domain.dates import riga_day, riga_midnight
-from bot.domain.errors import check_text
+from bot.domain.errors import NotAllowed, check_text
 from bot.services.consultations import sessions
 from bot.services.consultations.booking import ConsultationsBase
 
@@ -40,7 +40,7 @@ class DeskService(ConsultationsBase):
         """Requests waiting for an answer: urgent emotional-support ones first (🔴)."""
         specialist_id = actor.require_specialist()
         now = self.clock.now()
-        async with self.uow.write() as tx:
+        async with self.uow.read() as tx:
             found = await tx.bookings.bookings_of_specialist(
                 specialist_id,
                 now,
@@ -57,7 +57,7 @@ class DeskService(ConsultationsBase):
         now = self.clock.now()
         start = riga_midnight(riga_day(now))
         end = riga_midnight(riga_day(now) + timedelta(days=days))
-        async with self.uow.write() as tx:
+        async with self.uow.read() as tx:
             found = await tx.bookings.bookings_of_specialist(
                 specialist_id,
                 start,
@@ -71,12 +71,13 @@ class DeskService(ConsultationsBase):
     async def session(self, actor: Actor, booking_id: int) -> Booking:
         """One of the specialist's bookings, with urgency; others' bookings are refused."""
         now = self.clock.now()
-        async with self.uow.write() as tx:
-            await sessions.load_own(tx, actor, booking_id)
+        actor.require_specialist()
+        async with self.uow.read() as tx:
             booking = await tx.bookings.get_booking(
                 booking_id, now - timedelta(days=self.config.urgent_window_days)
             )
-            assert booking is not None  # noqa: S101 - just read
+            if booking is None or booking.specialist_id not in actor.specialist_ids:
+                raise NotAllowed()
             await sessions.audit_reads(tx, actor, now, [booking.pupil_id])
         return booking
 
@@ -126,7 +127,6 @@ class DeskService(ConsultationsBase):
     async def proposal_options(self, actor: Actor, booking_id: int, page: int = 0) -> list[Slot]:
         """The specialist's own free slots to propose instead of a request's time."""
         now = self.clock.now()
-        await self.availability.ensure_slots()
         async with self.uow.read() as tx:
             booking = await sessions.load_own(tx, actor, booking_id)
             if booking.state != BookingState.REQUESTED:

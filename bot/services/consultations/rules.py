@@ -14,6 +14,7 @@ from bot.config import BookingConfig
 from bot.domain.consultations import (
     BOOKABLE,
     Booking,
+    BookingTerms,
     NoHoursLeft,
     NotInPlan,
     Offer,
@@ -24,7 +25,7 @@ from bot.domain.consultations import (
 )
 from bot.domain.dates import riga_day
 from bot.domain.errors import NotAllowed
-from bot.domain.models import MeasureKind, PlanMeasure, SupportPlan
+from bot.domain.models import MeasureKind, PlanMeasure
 from storage.uow import Tx
 
 
@@ -55,8 +56,9 @@ async def check_booking(
     freed_minutes: int = 0,
     new: bool = True,
     notice: bool = True,
-) -> SupportPlan:
-    """The plan the session is booked under; a domain error names the rule that says no.
+) -> int:
+    """The id of the plan the session is booked under; a domain error names the rule that
+    says no.
 
     Args:
         freed_minutes: minutes this booking already counts against its plan (a move or
@@ -65,26 +67,48 @@ async def check_booking(
         notice: the minimum notice applies when the pupil's side picks the time; a time
             the specialist proposed is checked only against the horizon.
     """
+    check_times(config, slot, now, notice=notice)
+    terms = await tx.terms.terms(
+        pupil_id=pupil_id, school_id=school_id, kind=kind, subject=subject, slot=slot, now=now
+    )
+    return check_terms(config, terms, kind, slot, freed_minutes=freed_minutes, new=new)
+
+
+def check_times(config: BookingConfig, slot: Slot, now: datetime, *, notice: bool = True) -> None:
+    """Not too soon (when the pupil's side picks the time), not too far ahead."""
     if notice and slot.starts_at < now + timedelta(hours=config.min_notice_hours):
         raise TooSoon(hours=config.min_notice_hours)
     if slot.starts_at > now + timedelta(days=config.horizon_days):
         raise TooFarAhead(days=config.horizon_days)
-    plan = await tx.people.plan_in_force(pupil_id, riga_day(slot.starts_at))
-    granted = next(
-        (m for m in (plan.measures if plan else ()) if m.kind == kind and m.subject == subject),
-        None,
-    )
-    if plan is None or granted is None or granted.kind not in BOOKABLE:
+
+
+def check_terms(
+    config: BookingConfig,
+    terms: BookingTerms,
+    kind: MeasureKind,
+    slot: Slot,
+    *,
+    freed_minutes: int = 0,
+    new: bool = True,
+) -> int:
+    """The rules on terms read already: plan, specialist, hours, open bookings."""
+    plan = terms.plan_on(riga_day(slot.starts_at))
+    if plan is None or plan.measure_id is None or kind not in BOOKABLE:
         raise NotInPlan()
-    suitable = await tx.slots.suitable_specialists(school_id, granted.kind.value, granted.subject)
-    if slot.specialist_id not in suitable:
+    if not terms.suitable:
         raise NotAllowed()
-    left = (await offer_of(tx, plan.id, granted)).minutes_left
-    if left is not None and left + freed_minutes < slot.minutes:
-        raise NoHoursLeft(minutes=left + freed_minutes)
-    if new and await tx.bookings.count_open(pupil_id, now) >= config.max_open_bookings:
+    if plan.hours_granted is not None:
+        left = max(0, round(plan.hours_granted * 60) - plan.minutes_used)
+        if left + freed_minutes < slot.minutes:
+            raise NoHoursLeft(minutes=left + freed_minutes)
+    if new and terms.open_count >= config.max_open_bookings:
         raise TooManyOpen(count=config.max_open_bookings)
-    return plan
+    return plan.plan_id
+
+
+def auto_confirms(config: BookingConfig, terms: BookingTerms) -> bool:
+    """Whether the specialist's requests are confirmed without their acceptance."""
+    return config.auto_confirm_default if terms.auto_confirm is None else terms.auto_confirm
 
 
 async def check_change(
@@ -96,24 +120,21 @@ async def check_change(
     now: datetime,
     *,
     notice: bool = True,
-) -> SupportPlan:
+) -> int:
     """:func:`check_booking` for an existing booking going to ``slot`` (a move, or a
     proposed time taken): its own minutes count again only under the same plan."""
-    same_plan = await tx.people.plan_in_force(booking.pupil_id, riga_day(slot.starts_at))
-    freed = booking.minutes if same_plan and same_plan.id == booking.plan_id else 0
-    return await check_booking(
-        tx,
-        config,
+    check_times(config, slot, now, notice=notice)
+    terms = await tx.terms.terms(
         pupil_id=booking.pupil_id,
         school_id=school_id,
         kind=booking.kind,
         subject=booking.subject,
         slot=slot,
         now=now,
-        freed_minutes=freed,
-        new=False,
-        notice=notice,
     )
+    same_plan = terms.plan_on(riga_day(slot.starts_at))
+    freed = booking.minutes if same_plan and same_plan.plan_id == booking.plan_id else 0
+    return check_terms(config, terms, booking.kind, slot, freed_minutes=freed, new=False)
 
 
 async def confirms_at_once(tx: Tx, config: BookingConfig, specialist_id: int) -> bool:

@@ -94,27 +94,65 @@ def new_call_link(config: BookingConfig) -> str:
 
 
 async def confirm(
-    tx: Tx, reminders: ReminderService, config: BookingConfig, booking_id: int, now: datetime
+    tx: Tx,
+    reminders: ReminderService,
+    config: BookingConfig,
+    booking_id: int,
+    now: datetime,
+    *,
+    booking: Booking | None = None,
+    parties: list[Recipient] | None = None,
 ) -> Booking:
-    """Give a just-confirmed booking its call link and reminders."""
-    booking = await tx.bookings.get_booking(booking_id)
+    """Give a just-confirmed booking its call link and reminders.
+
+    ``booking`` and ``parties``, when the caller has them as they are now, save reading
+    them again.
+    """
+    if booking is None:
+        booking = await tx.bookings.get_booking(booking_id)
     assert booking is not None and booking.state == BookingState.CONFIRMED  # noqa: S101
     if not booking.call_link:
         link = new_call_link(config)
         await tx.bookings.set_call_link(booking_id, link)
         booking = booking.model_copy(update={"call_link": link})
-    await plan_session_reminders(tx, reminders, config, booking, now)
+    await plan_session_reminders(tx, reminders, config, booking, now, parties=parties)
     return booking
 
 
 async def plan_session_reminders(
-    tx: Tx, reminders: ReminderService, config: BookingConfig, booking: Booking, now: datetime
+    tx: Tx,
+    reminders: ReminderService,
+    config: BookingConfig,
+    booking: Booking,
+    now: datetime,
+    *,
+    parties: list[Recipient] | None = None,
 ) -> None:
     """Reminders of a confirmed session: before it, the evidence question, the agenda."""
+    everyone = parties if parties is not None else await tx.bookings.parties(booking)
+    ref = booking_ref(booking.id)
+    before = await session_items(tx, reminders, config, booking, everyone, now)
+    await tx.reminders.cancel_other_variants(
+        ref,
+        ReminderKind.SESSION,
+        (r.chat_id for r in everyone),
+        ((i.chat_id, i.kind_text) for i in before if i.kind == ReminderKind.SESSION),
+    )
+    await reminders.plan(tx, before)
+
+
+async def session_items(
+    tx: Tx,
+    reminders: ReminderService,
+    config: BookingConfig,
+    booking: Booking,
+    everyone: list[Recipient],
+    now: datetime,
+) -> list[Planned]:
+    """Every row a confirmed session plans: before it, the evidence question, the agenda."""
     ref = booking_ref(booking.id)
     payload = BookingPayload(booking_id=booking.id)
-    everyone = await tx.bookings.parties(booking)
-    await reminders.plan_before(
+    items = await reminders.items_before(
         tx,
         everyone,
         kind=ReminderKind.SESSION,
@@ -124,7 +162,7 @@ async def plan_session_reminders(
     )
     closes = booking.ends_at + timedelta(hours=config.evidence_due_hours)
     again = booking.ends_at + timedelta(hours=config.evidence_again_hours)
-    items = [
+    items += [
         Planned(
             chat_id=recipient.chat_id,
             role=recipient.role,
@@ -158,7 +196,7 @@ async def plan_session_reminders(
             for recipient in everyone
             if recipient.role == Role.SPECIALIST
         ]
-    await reminders.plan(tx, items)
+    return items
 
 
 async def announce(
@@ -168,12 +206,23 @@ async def announce(
     actor: Actor,
     event: BookingEvent,
     now: datetime,
+    *,
+    parties: list[Recipient] | None = None,
 ) -> Change:
     """The change, with a notice planned for every other party (in this transaction)."""
     if event in ANNOUNCED:
-        others = [r for r in await tx.bookings.parties(booking) if r.chat_id != actor.telegram_id]
-        await reminders.plan(tx, [notice(booking, event, r, now) for r in others])
+        everyone = parties if parties is not None else await tx.bookings.parties(booking)
+        await reminders.plan(tx, notices(booking, actor, event, everyone, now))
     return Change(booking=booking, event=event)
+
+
+def notices(
+    booking: Booking, actor: Actor, event: BookingEvent, parties: list[Recipient], now: datetime
+) -> list[Planned]:
+    """A notice of ``event`` to every party but the actor (none if it is not announced)."""
+    if event not in ANNOUNCED:
+        return []
+    return [notice(booking, event, r, now) for r in parties if r.chat_id != actor.telegram_id]
 
 
 async def end(

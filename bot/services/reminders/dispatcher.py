@@ -58,6 +58,7 @@ from bot.services.reminders.sending import (
     SendRejected,
     SendThrottled,
 )
+from storage.lanes import Lane, in_lane
 from storage.reminders import ChatInfo
 from storage.uow import UnitOfWork
 
@@ -149,15 +150,20 @@ class Dispatcher:
         if task is not None:
             self._active.add(task)
         try:
-            while not self.stopping:
-                batch = await self._claim(report)
-                if not batch:
-                    break
-                await self._send_batch(sender, batch, report)
+            with in_lane(Lane.BACKGROUND):
+                await self._dispatch_batches(sender, report)
         finally:
             if task is not None:
                 self._active.discard(task)
         return report
+
+    async def _dispatch_batches(self, sender: Sender, report: DispatchReport) -> None:
+        """Claim and send batches in the background lane: users waiting go first."""
+        while not self.stopping:
+            batch = await self._claim(report)
+            if not batch:
+                break
+            await self._send_batch(sender, batch, report)
 
     async def _claim(self, report: DispatchReport) -> list[Reminder]:
         now = self.clock.now()

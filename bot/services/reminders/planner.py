@@ -56,6 +56,7 @@ OPTIONAL_KINDS = (
     OptionalKind(ReminderKind.AGENDA, frozenset({Role.SPECIALIST})),
     OptionalKind(ReminderKind.MEAL_TOMORROW, frozenset({Role.PUPIL, Role.GUARDIAN})),
 )
+_OPTIONAL = frozenset(k.kind for k in OPTIONAL_KINDS)
 
 
 class ReminderService:
@@ -89,18 +90,7 @@ class ReminderService:
         placed = [self._place(item, now) for item in items]
         if not placed:
             return
-        await tx.reminders.schedule(placed)
-        optional = {k.kind for k in OPTIONAL_KINDS}
-        chats = {item.chat_id for item in placed if item.kind in optional}
-        if chats:
-            off = await tx.settings.values(OFF_SETTING, chats)
-            await tx.reminders.turn_off_planned(
-                [
-                    (item.chat_id, item.kind_text, item.ref)
-                    for item in placed
-                    if item.kind.value in (off.get(item.chat_id) or ())
-                ]
-            )
+        await tx.reminders.schedule(placed, _OPTIONAL)
         if self.on_planned is not None:
             self.on_planned(min(item.due_at for item in placed))
 
@@ -124,31 +114,49 @@ class ReminderService:
         payload: Payload,
     ) -> None:
         """One reminder per offset before ``event_at`` for each recipient."""
+        items = await self.items_before(
+            tx, recipients, kind=kind, ref=ref, event_at=event_at, payload=payload
+        )
+        await tx.reminders.cancel_other_variants(
+            ref, kind, (r.chat_id for r in recipients), ((i.chat_id, i.kind_text) for i in items)
+        )
+        await self.plan(tx, items)
+
+    async def items_before(
+        self,
+        tx: Tx,
+        recipients: Sequence[Recipient],
+        *,
+        kind: ReminderKind,
+        ref: str,
+        event_at: datetime,
+        payload: Payload,
+    ) -> list[Planned]:
+        """The rows :meth:`plan_before` plans (their offsets read unless read already)."""
         now = self.clock.now()
         # In UTC: subtracting from a Riga datetime would count wall-clock hours.
         event_at = event_at.astimezone(UTC)
-        chosen = await tx.settings.values(OFFSETS_SETTING, {r.chat_id for r in recipients})
-        items: list[Planned] = []
-        for recipient in recipients:
-            kept: list[str] = []
-            for minutes in self.offsets(recipient.role, chosen.get(recipient.chat_id)):
-                due_at = event_at - timedelta(minutes=minutes)
-                if due_at <= now:
-                    continue
-                item = Planned(
-                    chat_id=recipient.chat_id,
-                    role=recipient.role,
-                    kind=kind,
-                    variant=minutes,
-                    ref=ref,
-                    due_at=due_at,
-                    event_at=event_at,
-                    payload=payload,
-                )
-                kept.append(item.kind_text)
-                items.append(item)
-            await tx.reminders.cancel_variants(recipient.chat_id, ref, kind, kept)
-        await self.plan(tx, items)
+        if all(r.offsets_read for r in recipients):
+            chosen: dict[int, object] = {
+                r.chat_id: list(r.chosen_offsets) if r.chosen_offsets else None for r in recipients
+            }
+        else:
+            chosen = await tx.settings.values(OFFSETS_SETTING, {r.chat_id for r in recipients})
+        return [
+            Planned(
+                chat_id=recipient.chat_id,
+                role=recipient.role,
+                kind=kind,
+                variant=minutes,
+                ref=ref,
+                due_at=event_at - timedelta(minutes=minutes),
+                event_at=event_at,
+                payload=payload,
+            )
+            for recipient in recipients
+            for minutes in self.offsets(recipient.role, chosen.get(recipient.chat_id))
+            if event_at - timedelta(minutes=minutes) > now
+        ]
 
     def offsets(self, role: Role, chosen: object) -> tuple[int, ...]:
         """The recipient's chosen minutes before a session, else the role's defaults."""
