@@ -16,6 +16,7 @@ from bot.config import Config
 from bot.domain.eligibility import load_rules
 from bot.services.accounts.accounts import AccountService
 from bot.services.accounts.linking import LinkingService
+from bot.services.accounts.privacy import PrivacyService
 from bot.services.care.care import CareService
 from bot.services.consultations.answers import AnswersService
 from bot.services.consultations.availability import AvailabilityService
@@ -53,6 +54,7 @@ class Services:
     reminder_settings: ReminderSettings
     accounts: AccountService
     linking: LinkingService
+    privacy: PrivacyService
     care: CareService
     availability: AvailabilityService
     booking: BookingService
@@ -101,7 +103,10 @@ class Services:
             dispatcher=Dispatcher(uow, reminders),
             reminder_settings=ReminderSettings(uow, reminders),
             accounts=AccountService(uow, clock),
-            linking=LinkingService(uow, clock, config.linking),
+            linking=LinkingService(
+                uow, clock, config.linking, config.secret_key().encode() or None
+            ),
+            privacy=PrivacyService(uow, clock, config.booking, reminders, questions),
             care=care,
             availability=availability,
             booking=BookingService(*consultations),
@@ -113,12 +118,14 @@ class Services:
             claims=claims,
             meal_figures=MealFigures(uow, clock, rules),
             importer=Importer(uow),
-            retention=RetentionService(uow, clock, config.privacy),
+            retention=RetentionService(uow, clock, config.privacy, config.linking),
         )
 
     async def open(self) -> None:
         await self.db.open()
         await self.questions.load()
+        # Codes stored unkeyed by an older version are wrapped in the key at once.
+        await self.linking.upgrade_stored_codes()
 
     async def close(self) -> None:
         await self.dispatcher.stop()  # gives claimed, unsent reminders back first

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.clock import FakeClock
-from bot.config import PrivacyConfig
+from bot.config import LinkingConfig, PrivacyConfig
 from bot.services.retention import RetentionService
 from storage import to_db_time
 from storage.db import Connection
@@ -40,7 +40,9 @@ async def test_old_booking_notes_are_erased_and_recent_ones_kept(
                     to_db_time(start),
                 ),
             )
-    service = RetentionService(UnitOfWork(db), clock, PrivacyConfig(free_text_retention_days=90))
+    service = RetentionService(
+        UnitOfWork(db), clock, PrivacyConfig(free_text_retention_days=90), LinkingConfig()
+    )
     assert await service.erase_old_free_text() == 1
     async with db.reader.execute("SELECT note, reason FROM bookings ORDER BY starts_at") as cur:
         assert [tuple(r) for r in await cur.fetchall()] == [("", ""), ("new note", "why")]
