@@ -79,9 +79,13 @@ async def check_booking(
     suitable = await tx.slots.suitable_specialists(school_id, granted.kind.value, granted.subject)
     if slot.specialist_id not in suitable:
         raise NotAllowed()
-    left = (await offer_of(tx, plan.id, granted)).minutes_left
-    if left is not None and left + freed_minutes < slot.minutes:
-        raise NoHoursLeft(minutes=left + freed_minutes)
+    offer = await offer_of(tx, plan.id, granted)
+    if offer.minutes_granted is not None:
+        # Not Offer.minutes_left: it stops at 0, and the freed minutes must not make up
+        # for hours the plan took away since (a change counts its own minutes once).
+        left = offer.minutes_granted - offer.minutes_used + freed_minutes
+        if left < slot.minutes:
+            raise NoHoursLeft(minutes=max(0, left))
     if new and await tx.bookings.count_open(pupil_id, now) >= config.max_open_bookings:
         raise TooManyOpen(count=config.max_open_bookings)
     return plan
