@@ -93,7 +93,7 @@ def test_token_comes_from_the_environment_first(monkeypatch: pytest.MonkeyPatch)
 def test_the_secret_key_comes_from_the_environment_first(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("PUMPURS_SECRET_KEY", raising=False)
     config = parse_config({})
-    with pytest.raises(ConfigError, match="linking.secret_key: not set .*PUMPURS_SECRET_KEY"):
+    with pytest.raises(ConfigError, match=r"linking\.secret_key: not set .*PUMPURS_SECRET_KEY"):
         config.require_secret_key()
     monkeypatch.setenv("PUMPURS_SECRET_KEY", "k" * 32)
     assert config.require_secret_key() == b"k" * 32
