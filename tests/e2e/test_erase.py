@@ -205,3 +205,16 @@ async def test_erasing_leaves_no_trace_and_the_chat_gets_nothing_more(
         await deliver(harness)
     assert [o for o in harness.api.outgoing[before:] if o.chat_id == telegram_id] == []
     assert await traces(harness.services.db, telegram_id, name) == []
+
+
+async def test_after_a_parent_erased_the_other_parent_confirms_meals_afresh(
+    harness: BotHarness,
+) -> None:
+    await act_as_guardian(harness, ROLES["guardian"])
+    await harness.tg.press(harness.user(ROLES["guardian"], "en"), "me:erase_ok")
+    other = harness.user(7_700_099, "en")
+    await link(harness.services.db, other.id, Role.GUARDIAN, harness.world.guardian_id)
+    await harness.tg.send(other, "/start")
+    sent = await harness.tg.press(other, pack("ml", "start", harness.world.pupil_id))
+    assert not any("Keep" in label for label in sent[-1].button_texts)
+    assert "-----" not in sent[-1].text

@@ -14,7 +14,6 @@ from bot.domain.actor import Actor
 from bot.domain.errors import (
     CodeInvalid,
     CodeUsed,
-    DomainError,
     LinkThrottled,
     NotFound,
 )
@@ -122,12 +121,11 @@ class LinkingService:
             found = await tx.codes.find_code(code_hash)
             schools = [*actor.school_ids, *([found.school_id] if found else [])]
             await self._check_throttles(tx, now, schools=schools)
-            refused: DomainError = CodeInvalid()
-            if found is not None and found.used_at is not None:
+            used = found is not None and found.used_at is not None
+            if found is not None and used:
                 person = await self._linked_already(tx, actor, found)
                 if person is not None:
                     return person  # the same /start delivered twice (after a crash)
-                refused = CodeUsed()
             elif found is not None and found.expires_at > now:
                 person = await self._link_found(tx, actor, code_hash, found, now)
                 if person is not None:
@@ -142,9 +140,9 @@ class LinkingService:
             )
         if left <= 0:
             raise LinkThrottled(until=now + self._lockout())
-        if isinstance(refused, CodeInvalid):
-            raise CodeInvalid(attempts_left=left)
-        raise refused
+        if used:
+            raise CodeUsed()
+        raise CodeInvalid(attempts_left=left)
 
     def _lockout(self) -> timedelta:
         return timedelta(minutes=self.config.lockout_minutes)
