@@ -28,6 +28,7 @@ from bot.domain.dates import RIGA
 from bot.domain.errors import N_
 from bot.domain.models import LANGUAGES
 from bot.domain.questions import (
+    AuditPupil,
     BookingNote,
     CallDetails,
     CancelReason,
@@ -44,7 +45,7 @@ from bot.jobs import ReminderJobs
 from bot.ratelimit import LaneRateLimiter
 from bot.runtime import Services
 from bot.updates import PerUserUpdateProcessor
-from handlers.accounts import start
+from handlers.accounts import audit, start
 from handlers.accounts import wiring as accounts_wiring
 from handlers.answers import Answers
 from handlers.care import crisis, relay
@@ -153,6 +154,8 @@ def _add_handlers(app: BotApp, services: Services) -> None:
     """Every handler, in order. The first matching handler of a group wins."""
     # Only the first matching handler of a group runs, so what must run for every update
     # before the features gets a group of its own.
+    # Group -3: private chats only. In a group or channel one line, and nothing else runs.
+    app.add_handler(TypeHandler(Update, start.private_only), group=-3)
     # Group -2: before anything else, resolve the sender: the Actor and their language.
     app.add_handler(TypeHandler(Update, start.load_actor), group=-2)
     # Group -1: words of crisis in any private message or edit: the helplines at once,
@@ -189,6 +192,7 @@ def _add_handlers(app: BotApp, services: Services) -> None:
     answers.on(MealAnswer, family.typed_step)
     answers.on_photo(ClaimAnswer, student.typed_claim)
     answers.on(ReturnReason, claims.typed_reason)
+    answers.on(AuditPupil, audit.typed_pupil)
     app.add_handler(answers.handler(services.questions))
     # Last: what no feature took. A typed code, unknown text, other media, stale buttons.
     app.add_handler(MessageHandler(new & filters.TEXT & ~filters.COMMAND, start.text_message))
@@ -245,9 +249,9 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     await open_services(app)
     if app.job_queue is not None:
         # Housekeeping at start, then every night: make the free slots up to the horizon,
-        # plan meal deliveries a window ahead, erase free text past its retention. A late
-        # night job still runs (grace 1 h). Slots of weekly hours imported while the bot
-        # runs are made within a quarter of an hour.
+        # plan meal deliveries a window ahead, delete or blank what is past its retention.
+        # A late night job still runs (grace 1 h). Slots of weekly hours imported while the
+        # bot runs are made within a quarter of an hour.
         app.job_queue.run_once(_nightly, when=0)
         # Alerts nobody took climb a level: the rows say when, this job only looks.
         app.job_queue.run_repeating(
@@ -268,7 +272,7 @@ async def _make_slots(context: BotContext) -> None:
 async def _nightly(context: BotContext) -> None:
     await _make_slots(context)
     await context.services.deliveries.plan_ahead()
-    await context.services.retention.erase_old_free_text()
+    await context.services.retention.prune()
 
 
 async def _escalate(context: BotContext) -> None:

@@ -1,4 +1,5 @@
-"""The ``pumpurs-bot`` command: run, migrate, import, issue-codes, report, chat, demo, care."""
+"""The ``pumpurs-bot`` command: run, migrate, import, issue-codes, report, audit, chat, demo,
+care."""
 
 from __future__ import annotations
 
@@ -8,13 +9,15 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
+from bot import logs
 from bot.clock import SystemClock
 from bot.config import Config, ConfigError, load_config
 from bot.domain.errors import DomainError, ImportFailed
 from bot.domain.models import Role
+from bot.i18n import Translator
 from bot.runtime import Services
+from handlers.accounts.audit import audit_csv
 from handlers.files import csv_bytes
 from handlers.meals.figures import figures_csv
 
@@ -24,14 +27,22 @@ DEFAULT_CONFIG = Path("config.toml")
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="pumpurs-bot", description=__doc__)
-    parser.add_argument("--config", type=Path, default=None, help=f"TOML file ({DEFAULT_CONFIG})")
+    # --config is taken before or after the command: `pumpurs-bot run --config F` too.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--config", type=Path, default=argparse.SUPPRESS, help="TOML file (config.toml)"
+    )
+    parser = argparse.ArgumentParser(prog="pumpurs-bot", description=__doc__, parents=[common])
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("run", help="run the bot (long polling, or webhook if configured)")
-    commands.add_parser("migrate", help="bring the database up to the current schema")
-    imp = commands.add_parser("import", help="import schools, people or plans from CSV files")
+
+    def command(name: str, text: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, help=text, parents=[common])
+
+    command("run", "run the bot (long polling, or webhook if configured)")
+    command("migrate", "bring the database up to the current schema")
+    imp = command("import", "import schools, people or plans from CSV files")
     imp.add_argument("files", nargs="+", type=Path)
-    codes = commands.add_parser("issue-codes", help="write one-time link codes as CSV")
+    codes = command("issue-codes", "write one-time link codes as CSV")
     scope = codes.add_mutually_exclusive_group(required=True)
     scope.add_argument("--school", help="the school's id")
     scope.add_argument("--region", help="a region's id: codes for its regional coordinators")
@@ -42,17 +53,18 @@ def _parser() -> argparse.ArgumentParser:
         help="caterer: one code per caterer delivering for the school",
     )
     codes.add_argument("--out", type=Path, help="CSV file to write (default: standard output)")
-    report = commands.add_parser("report", help="write figures as CSV")
+    report = command("report", "write figures as CSV")
     report.add_argument("what", choices=["meals"], help="meals: per school and ISO week")
     report.add_argument("--school", help="one school's id (default: every school)")
     report.add_argument("--week", help="ISO week such as 2026-W49 (default: this week)")
     report.add_argument("--out", type=Path, help="CSV file to write (default: standard output)")
-    commands.add_parser("chat", help="talk to the bot in this terminal (no network)")
-    demo = commands.add_parser("demo", help="make a demo database and open the local chat")
+    audit = command("audit", "print who read a pupil's data, as CSV")
+    audit.add_argument("--pupil", required=True, help="the pupil: the bot's number, or with")
+    audit.add_argument("--school", help="... the school's id: the school's own pupil id")
+    command("chat", "talk to the bot in this terminal (no network)")
+    demo = command("demo", "make a demo database and open the local chat")
     demo.add_argument("--dir", type=Path, default=Path("demo"), help="where the demo lives")
-    care = commands.add_parser("care", help="the crisis rules").add_subparsers(
-        dest="care_command", required=True
-    )
+    care = command("care", "the crisis rules").add_subparsers(dest="care_command", required=True)
     check = care.add_parser(
         "check",
         help="recall and false alarms of the crisis rules on labelled messages",
@@ -65,36 +77,39 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Commands that use the link codes need the server's secret key.
+NEEDS_SECRET = {"run", "chat", "issue-codes"}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    # httpx logs every request URL, and the URL holds the bot token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logs.configure(logging.INFO)
     if args.command == "demo":
         from bot.localchat.demo import run_demo
 
         # The chat is the terminal here: only warnings and errors go to the log.
-        logging.getLogger().setLevel(logging.WARNING)
+        logs.configure(logging.WARNING)
         return run_demo(args.dir)
     if args.command == "care":
         return _care_check(args)
     try:
-        config = load_config(args.config or DEFAULT_CONFIG)
-    except ConfigError as exc:
-        print(f"pumpurs-bot: config error: {exc}", file=sys.stderr)
-        return EXIT_CONFIG
-    logging.getLogger().setLevel(config.logging.level)
-    try:
+        config = load_config(getattr(args, "config", DEFAULT_CONFIG))
+        secrets = [config.bot_token(), config.secret_key()]
+        secrets.append(config.telegram.webhook.secret_token.get_secret_value())
+        logs.configure(config.logging.level, secrets)
+        if args.command in NEEDS_SECRET:
+            config.require_secret_key()
         if args.command == "run":
             return _run(config)
         if args.command == "chat":
             from bot.localchat.chat import run_chat
 
-            logging.getLogger().setLevel(max(logging.WARNING, logging.getLogger().level))
+            logs.configure(max(logging.WARNING, logging.getLogger().level), secrets)
             return asyncio.run(run_chat(config))
         return asyncio.run(_offline(args, config))
+    except ConfigError as exc:
+        print(f"pumpurs-bot: config error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
     except DomainError as exc:
         # The command line speaks English: the message ids are the English texts.
         print(f"pumpurs-bot: {exc.message.format(**exc.values)}", file=sys.stderr)
@@ -107,7 +122,7 @@ def _care_check(args: argparse.Namespace) -> int:
     from bot.domain.crisis.evaluation import Report, evaluate, read_examples
 
     # Reviewers run this on a laptop without a bot config: the shipped rules then.
-    path = args.config or (DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None)
+    path = getattr(args, "config", None) or (DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None)
     try:
         rules = load_config(path).care.word_lists() if path else default_rules()
         text = args.file.read_text(encoding="utf-8")
@@ -140,6 +155,8 @@ async def _offline(args: argparse.Namespace, config: Config) -> int:
             return await _issue_codes(services, args)
         if args.command == "report":
             return await _report(services, args)
+        if args.command == "audit":
+            return await _audit(services, args)
     finally:
         await services.close()
     raise AssertionError(args.command)
@@ -163,8 +180,29 @@ async def _issue_codes(services: Services, args: argparse.Namespace) -> int:
     ]
     columns = ("role", "person_id", "display_name", "code", "expires_at")
     _write(args.out, csv_bytes(columns, rows, bom=False))
-    where = f"region {args.region}" if args.region else f"school {args.school}"
-    print(f"{len(issued)} codes issued for {where}", file=sys.stderr)
+    # The command line speaks English, with Babel's plural rules like the bot's texts.
+    t = Translator().for_language("en")
+    if args.region:
+        done = t.n(
+            "{n} code issued for region {region}",
+            "{n} codes issued for region {region}",
+            len(issued),
+            region=args.region,
+        )
+    else:
+        done = t.n(
+            "{n} code issued for school {school}",
+            "{n} codes issued for school {school}",
+            len(issued),
+            school=args.school,
+        )
+    print(done, file=sys.stderr)
+    return 0
+
+
+async def _audit(services: Services, args: argparse.Namespace) -> int:
+    found = await services.privacy.audit_of_pupil(args.pupil, args.school)
+    sys.stdout.write(audit_csv(found).decode("utf-8"))
     return 0
 
 
@@ -204,23 +242,8 @@ def _refused(where: str, exc: ImportFailed) -> int:
     return EXIT_FAILED
 
 
-ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
-
-
-def webhook_options(config: Config) -> dict[str, Any]:
-    """How PTB's webhook server listens; Telegram must send the secret token back."""
-    webhook = config.telegram.webhook
-    return {
-        "listen": webhook.listen,
-        "port": webhook.port,
-        "url_path": "telegram",
-        "webhook_url": webhook.url,
-        "secret_token": webhook.secret_token.get_secret_value() or None,
-        "allowed_updates": ALLOWED_UPDATES,
-    }
-
-
 def _run(config: Config) -> int:
+    from bot import webhook
     from bot.app import build_application
 
     if not config.bot_token():
@@ -232,7 +255,7 @@ def _run(config: Config) -> int:
         return EXIT_CONFIG
     app = build_application(config)
     if config.telegram.mode == "webhook":
-        app.run_webhook(**webhook_options(config))
+        webhook.run(app, config)
     else:
-        app.run_polling(allowed_updates=ALLOWED_UPDATES)
+        app.run_polling(allowed_updates=webhook.ALLOWED_UPDATES)
     return 0

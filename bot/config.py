@@ -34,6 +34,9 @@ from bot.domain.crisis import (
 )
 
 TOKEN_ENV = "PUMPURS_BOT_TOKEN"  # noqa: S105 - the variable's name, not a secret
+SECRET_KEY_ENV = "PUMPURS_SECRET_KEY"  # noqa: S105 - the variable's name, not a secret
+# Secrets that guard a door (the webhook, the link codes' HMAC) are long and random.
+MIN_SECRET_CHARS = 32
 
 
 class ConfigError(Exception):
@@ -72,8 +75,16 @@ class TelegramConfig(_Section):
 
     @model_validator(mode="after")
     def _webhook_needs_url(self) -> TelegramConfig:
-        if self.mode == "webhook" and not self.webhook.url:
+        if self.mode != "webhook":
+            return self
+        if not self.webhook.url:
             raise ValueError("webhook.url is required when mode = 'webhook'")
+        # Without the secret anyone who finds the URL can post updates as any user.
+        if len(self.webhook.secret_token.get_secret_value()) < MIN_SECRET_CHARS:
+            raise ValueError(
+                "telegram.webhook.secret_token is required when mode = 'webhook': at least "
+                f"{MIN_SECRET_CHARS} random characters of A-Z, a-z, 0-9, _ and -"
+            )
         return self
 
 
@@ -90,6 +101,19 @@ class LinkingConfig(_Section):
     code_ttl_hours: int = Field(default=14 * 24, ge=1)
     max_failed_attempts: int = Field(default=5, ge=1)
     lockout_minutes: int = Field(default=15, ge=1)
+    # Wrong codes a minute, across all accounts, before linking waits (per school / at all).
+    school_failures_per_minute: int = Field(default=10, ge=1)
+    global_failures_per_minute: int = Field(default=30, ge=1)
+    # The key of the codes' HMAC; PUMPURS_SECRET_KEY in the environment comes first.
+    secret_key: SecretStr = SecretStr("")
+
+    @field_validator("secret_key")
+    @classmethod
+    def _check_key(cls, value: SecretStr) -> SecretStr:
+        raw = value.get_secret_value()
+        if raw and len(raw) < MIN_SECRET_CHARS:
+            raise ValueError(f"must be at least {MIN_SECRET_CHARS} characters")
+        return value
 
 
 class I18nConfig(_Section):
@@ -102,7 +126,13 @@ class HelplineConfig(_Section):
 
 
 class PrivacyConfig(_Section):
+    """How long what the bot holds is kept (the reasons are in the README)."""
+
     free_text_retention_days: int = Field(default=90, ge=1)
+    reminder_retention_days: int = Field(default=30, ge=1)
+    audit_retention_days: int = Field(default=730, ge=1)
+    crisis_event_retention_days: int = Field(default=365, ge=1)
+    unlinked_account_days: int = Field(default=30, ge=1)
 
 
 class BookingConfig(_Section):
@@ -111,6 +141,7 @@ class BookingConfig(_Section):
     min_notice_hours: int = Field(default=12, ge=0)
     horizon_days: int = Field(default=28, ge=1, le=366)
     change_cutoff_hours: int = Field(default=24, ge=0)
+    specialist_cancel_cutoff_hours: int = Field(default=24, ge=0)
     max_open_bookings: int = Field(default=3, ge=1)
     slots_per_page: int = Field(default=5, ge=1, le=10)
     call_link_template: str = "https://meet.jit.si/pumpurs-{room}"
@@ -127,12 +158,16 @@ class BookingConfig(_Section):
     @field_validator("call_link_template")
     @classmethod
     def _check_template(cls, value: str) -> str:
-        if "{room}" not in value:
-            raise ValueError("must contain {room}")
         try:
-            value.format(room="x")
-        except (KeyError, IndexError, ValueError) as exc:
-            raise ValueError(f"only {{room}} may be used ({exc})") from None
+            fields = [(n, spec, conv) for _, n, spec, conv in string.Formatter().parse(value)]
+        except ValueError as exc:
+            raise ValueError(f"not a valid template ({exc})") from None
+        used = [field for field in fields if field[0] is not None]
+        # Only a bare {room}: "{room.x}" or "{room!r}" would fail or leak at the first booking.
+        if not used or any(field != ("room", "", None) for field in used):
+            raise ValueError("must contain {room}, and no other {...} field")
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("must be a web address starting with https://")
         return value
 
 
@@ -274,7 +309,6 @@ class RemindersConfig(_Section):
     # What /settings offers to choose from.
     specialist_offset_choices: tuple[int, ...] = (24 * 60, 120, 15)
     pupil_offset_choices: tuple[int, ...] = (120, 60, 30)
-    agenda_at: dt.time = dt.time(8, 0)
     quiet_start: dt.time = dt.time(21, 0)
     quiet_end: dt.time = dt.time(8, 0)
     quiet_roles: tuple[str, ...] = ("pupil", "guardian")
@@ -365,18 +399,45 @@ class Config(_Section):
     meals: MealsConfig = MealsConfig()
     logging: LoggingConfig = LoggingConfig()
 
+    @model_validator(mode="after")
+    def _crisis_events_outlive_urgency(self) -> Config:
+        if self.privacy.crisis_event_retention_days < self.booking.urgent_window_days:
+            raise ValueError(
+                "privacy.crisis_event_retention_days: must be at least"
+                " booking.urgent_window_days (urgent requests are known by these events)"
+            )
+        return self
+
     def bot_token(self) -> str:
         """The token from the environment, else from the file; empty if neither."""
         return os.environ.get(TOKEN_ENV) or self.telegram.token.get_secret_value()
 
+    def secret_key(self) -> str:
+        """The server's secret key from the environment, else the file; empty if neither."""
+        return os.environ.get(SECRET_KEY_ENV) or self.linking.secret_key.get_secret_value()
+
+    def require_secret_key(self) -> bytes:
+        """The secret key, or a :class:`ConfigError` naming where to set it."""
+        key = self.secret_key()
+        if len(key) < MIN_SECRET_CHARS:
+            what = "not set" if not key else f"shorter than {MIN_SECRET_CHARS} characters"
+            raise ConfigError(
+                f"linking.secret_key: {what} (set {SECRET_KEY_ENV} or [linking] secret_key"
+                f" to at least {MIN_SECRET_CHARS} random characters)"
+            )
+        return key.encode("utf-8")
+
 
 def _describe(error: ValidationError) -> str:
     first = error.errors()[0]
-    key = ".".join(str(part) for part in first["loc"]) or "(top level)"
+    key = ".".join(str(part) for part in first["loc"])
     reason = first["msg"]
     if first["type"] == "extra_forbidden":
         reason = "unknown key"
-    return f"{key}: {reason}"
+    elif first["type"] == "value_error":
+        reason = str((first.get("ctx") or {}).get("error", reason))
+    # A check across tables names its keys itself.
+    return f"{key}: {reason}" if key else reason
 
 
 def parse_config(data: dict[str, object], base_dir: Path | None = None) -> Config:

@@ -16,6 +16,7 @@ from bot.config import Config
 from bot.domain.eligibility import load_rules
 from bot.services.accounts.accounts import AccountService
 from bot.services.accounts.linking import LinkingService
+from bot.services.accounts.privacy import PrivacyService
 from bot.services.care.care import CareService
 from bot.services.care.relay import RelayService
 from bot.services.consultations.answers import AnswersService
@@ -55,6 +56,7 @@ class Services:
     reminder_settings: ReminderSettings
     accounts: AccountService
     linking: LinkingService
+    privacy: PrivacyService
     care: CareService
     relay: RelayService
     availability: AvailabilityService
@@ -107,7 +109,10 @@ class Services:
             dispatcher=Dispatcher(uow, reminders),
             reminder_settings=ReminderSettings(uow, reminders),
             accounts=AccountService(uow, clock),
-            linking=LinkingService(uow, clock, config.linking),
+            linking=LinkingService(
+                uow, clock, config.linking, config.secret_key().encode() or None
+            ),
+            privacy=PrivacyService(uow, clock, config.booking, reminders, questions, relay),
             care=care,
             relay=relay,
             availability=availability,
@@ -120,7 +125,7 @@ class Services:
             claims=claims,
             meal_figures=MealFigures(uow, clock, rules),
             importer=Importer(uow),
-            retention=RetentionService(uow, clock, config.privacy),
+            retention=RetentionService(uow, clock, config.privacy, config.linking),
         )
 
     async def open(self) -> None:
@@ -136,6 +141,8 @@ class Services:
             await self.checkpointer.start()
         await self.questions.load()
         await self.relay.load()
+        # Codes stored unkeyed by an older version are wrapped in the key at once.
+        await self.linking.upgrade_stored_codes()
 
     async def close(self) -> None:
         await self.dispatcher.stop()  # gives claimed, unsent reminders back first

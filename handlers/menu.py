@@ -41,6 +41,7 @@ MENU: dict[Role, list[tuple[str, Route]]] = {
     Role.COORDINATOR: [
         (N_("📊 Meal figures"), meals.FIGURES),
         (N_("🧾 Transport claims"), internship.CLAIMS),
+        (N_("🔎 Who read a pupil's data"), accounts.PUPIL_AUDIT),
     ],
     Role.CATERER: [
         (N_("🚚 Today's deliveries"), meals.CATERER_TODAY),

@@ -7,8 +7,8 @@ from datetime import datetime
 import aiosqlite
 
 from bot.domain.actor import Actor, PupilRef
-from bot.domain.models import LinkCode, PersonRef, Role
-from storage.db import Repo, from_db_time, to_db_time
+from bot.domain.models import PersonRef, Role
+from storage.db import Repo, to_db_time
 
 # A linked person's school and name, whichever table they live in: ``l`` has the columns
 # ``role`` and ``person_id``. One definition serves a single person and a whole account.
@@ -141,6 +141,10 @@ class AccountsRepo(Repo):
             (telegram_id, telegram_language, to_db_time(now)),
         )
 
+    async def chosen_language(self, telegram_id: int) -> str | None:
+        row = await self.one("SELECT language FROM accounts WHERE telegram_id = ?", (telegram_id,))
+        return row[0] if row else None
+
     async def set_language(self, telegram_id: int, language: str) -> None:
         await self.run(
             "UPDATE accounts SET language = ? WHERE telegram_id = ?", (language, telegram_id)
@@ -166,72 +170,3 @@ class AccountsRepo(Repo):
             (role.value, person_id),
         )
         return [row[0] for row in rows]
-
-    async def erase(self, telegram_id: int) -> None:
-        """Forget the account and its links; the school's records stay with the school.
-
-        Crisis events stay (they count for the pupil's care) but no longer name the account.
-        """
-        await self.run(
-            "UPDATE crisis_events SET telegram_id = 0 WHERE telegram_id = ?", (telegram_id,)
-        )
-        await self.run("DELETE FROM accounts WHERE telegram_id = ?", (telegram_id,))
-
-    # --- link codes ---------------------------------------------------------------------
-
-    async def add_codes(
-        self, rows: list[tuple[str, str, Role, int]], now: datetime, expires_at: datetime
-    ) -> None:
-        """Many (hash, school, role, person) codes in one statement."""
-        await self.run_many(
-            "INSERT INTO link_codes (code_hash, school_id, role, person_id, created_at,"
-            " expires_at) VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                (code_hash, scope, role.value, person_id, to_db_time(now), to_db_time(expires_at))
-                for code_hash, scope, role, person_id in rows
-            ],
-        )
-
-    async def find_code(self, code_hash: str) -> LinkCode | None:
-        row = await self.one(
-            "SELECT school_id, role, person_id, expires_at, used_by FROM link_codes"
-            " WHERE code_hash = ?",
-            (code_hash,),
-        )
-        if row is None:
-            return None
-        return LinkCode(
-            school_id=row["school_id"],
-            role=Role(row["role"]),
-            person_id=row["person_id"],
-            expires_at=from_db_time(row["expires_at"]),
-            used_by=row["used_by"],
-        )
-
-    async def use_code(self, code_hash: str, telegram_id: int, now: datetime) -> bool:
-        """Mark the code used; False if someone used it first."""
-        changed = await self.run(
-            "UPDATE link_codes SET used_at = ?, used_by = ? WHERE code_hash = ?"
-            " AND used_at IS NULL",
-            (to_db_time(now), telegram_id, code_hash),
-        )
-        return changed == 1
-
-    async def throttle(self, telegram_id: int) -> tuple[int, datetime | None]:
-        row = await self.one(
-            "SELECT failed_link_attempts, link_locked_until FROM accounts WHERE telegram_id = ?",
-            (telegram_id,),
-        )
-        if row is None:
-            return 0, None
-        until = row["link_locked_until"]
-        return int(row["failed_link_attempts"]), from_db_time(until) if until else None
-
-    async def set_throttle(
-        self, telegram_id: int, failures: int, locked_until: datetime | None
-    ) -> None:
-        await self.run(
-            "UPDATE accounts SET failed_link_attempts = ?, link_locked_until = ?"
-            " WHERE telegram_id = ?",
-            (failures, to_db_time(locked_until) if locked_until else None, telegram_id),
-        )

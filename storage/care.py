@@ -255,3 +255,32 @@ class CareRepo(Repo):
             (to_db_time(now), by, session_id),
         )
         return changed == 1
+
+    async def sessions_of_chat(self, chat: int) -> list[RelaySession]:
+        """Every conversation the chat took part in, newest first (for the export)."""
+        rows = await self.all(
+            "SELECT * FROM relay_sessions WHERE person_chat = ?1 OR staff_chat = ?1"
+            " ORDER BY opened_at DESC",
+            (chat,),
+        )
+        return [_session(row) for row in rows]
+
+    async def forget_account(self, telegram_id: int, now: datetime) -> None:
+        """An erased account: its conversations end, and no alert or conversation names it.
+
+        The rows stay (the school's record that somebody cared, and when); the chat id and
+        the name of the erased side become 0 and ''.
+        """
+        await self.run(
+            "UPDATE relay_sessions SET ended_at = ?2, ended_by = 0"
+            " WHERE ended_at IS NULL AND (person_chat = ?1 OR staff_chat = ?1)",
+            (telegram_id, to_db_time(now)),
+        )
+        for statement in (
+            "UPDATE relay_sessions SET person_chat = 0, person_name = '' WHERE person_chat = ?",
+            "UPDATE relay_sessions SET staff_chat = 0, staff_name = '' WHERE staff_chat = ?",
+            "UPDATE relay_sessions SET ended_by = 0 WHERE ended_by = ?",
+            "UPDATE care_alerts SET telegram_id = 0 WHERE telegram_id = ?",
+            "UPDATE care_alerts SET taken_by = 0, taken_name = '' WHERE taken_by = ?",
+        ):
+            await self.run(statement, (telegram_id,))

@@ -87,6 +87,22 @@ class ImportsRepo(Repo):
             cursor.row_factory = None
             return list(await cursor.fetchall())
 
+    async def all_ids(self, table: Literal["schools", "regions", "caterers"]) -> list[str]:
+        """Every id of a small table as stored (schools, regions: their ids; caterers:
+        their own ids), for matching a file's ids whatever their letter case."""
+        column = {"schools": "id", "regions": "id", "caterers": "external_id"}[table]
+        rows = await self._fetch(f"SELECT {column} FROM {table} ORDER BY rowid")  # noqa: S608
+        return [row[0] for row in rows]
+
+    async def coordinator_ids(self) -> list[tuple[str | None, str | None, str]]:
+        """(school, region, own id) of every coordinator."""
+        return [
+            (row[0], row[1], row[2])
+            for row in await self._fetch(
+                "SELECT school_id, region_id, external_id FROM coordinators ORDER BY id"
+            )
+        ]
+
     async def existing_regions(self, ids: Collection[str]) -> set[str]:
         rows = await self._fetch(
             "SELECT id FROM regions WHERE id IN (SELECT value FROM json_each(?))",

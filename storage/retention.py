@@ -34,3 +34,25 @@ class RetentionRepo(Repo):
             (cutoff,),
         )
         return changed + cursor.rowcount
+
+    async def delete_done_reminders(self, before: datetime) -> int:
+        """Reminders sent, expired, failed or cancelled, due before ``before``."""
+        return await self.run(
+            "DELETE FROM reminders WHERE state IN ('sent', 'expired', 'failed', 'cancelled')"
+            " AND due_at < ?",
+            (to_db_time(before),),
+        )
+
+    async def delete_audit(self, before: datetime) -> int:
+        return await self.run("DELETE FROM audit_log WHERE at < ?", (to_db_time(before),))
+
+    async def delete_crisis_events(self, before: datetime) -> int:
+        return await self.run("DELETE FROM crisis_events WHERE at < ?", (to_db_time(before),))
+
+    async def delete_unlinked_accounts(self, created_before: datetime) -> int:
+        """Accounts that never linked (no link now) and first wrote before the time given."""
+        return await self.run(
+            "DELETE FROM accounts WHERE created_at < ? AND NOT EXISTS"
+            " (SELECT 1 FROM account_links l WHERE l.telegram_id = accounts.telegram_id)",
+            (to_db_time(created_before),),
+        )

@@ -21,6 +21,7 @@ from functools import cached_property
 from storage.accounts import AccountsRepo
 from storage.audit import AuditRepo, AuditRow, AuditWriter
 from storage.care import CareRepo
+from storage.codes import CodesRepo
 from storage.consultations.bookings import BookingsRepo
 from storage.consultations.slots import SlotsRepo
 from storage.consultations.terms import TermsRepo
@@ -29,6 +30,7 @@ from storage.imports import ImportsRepo
 from storage.internship import InternshipRepo
 from storage.meals import MealsRepo
 from storage.people import PeopleRepo
+from storage.privacy import PrivacyRepo
 from storage.questions import QuestionsRepo
 from storage.reminders import RemindersRepo
 from storage.retention import RetentionRepo
@@ -55,6 +57,10 @@ class Tx:
     @cached_property
     def accounts(self) -> AccountsRepo:
         return AccountsRepo(self.conn)
+
+    @cached_property
+    def codes(self) -> CodesRepo:
+        return CodesRepo(self.conn)
 
     @cached_property
     def audit(self) -> AuditRepo:
@@ -99,6 +105,10 @@ class Tx:
     @cached_property
     def care(self) -> CareRepo:
         return CareRepo(self.conn)
+
+    @cached_property
+    def privacy(self) -> PrivacyRepo:
+        return PrivacyRepo(self.conn)
 
     @cached_property
     def retention(self) -> RetentionRepo:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +24,10 @@ from handlers.ui import Reply
 from tests.factories import World, make_world
 
 RIGA = ZoneInfo("Europe/Riga")
+
+# The tests' own server key (link codes are keyed by it); never a production one.
+TEST_SECRET_KEY = "tests-only-secret-key-not-for-production-0123"
+os.environ.setdefault("PUMPURS_SECRET_KEY", TEST_SECRET_KEY)
 
 
 @pytest.fixture

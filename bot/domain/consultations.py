@@ -198,28 +198,43 @@ class Change(Model):
 # --- facts of the consultations' reminders ----------------------------------------------
 
 
-class SessionSoon(Fact):
+class _AboutBooking(Fact):
+    booking: Booking
+
+    def pupils_shown(self) -> tuple[int, ...]:
+        return (self.booking.pupil_id,)
+
+
+class SessionSoon(_AboutBooking):
     """A confirmed session is coming; ``role`` is the recipient's."""
 
-    booking: Booking
     role: Role
 
 
-class EvidenceQuestion(Fact):
-    booking: Booking
+class EvidenceQuestion(_AboutBooking):
+    """Did the session take place? To the pupil and parents, after it."""
 
 
 class DayAgenda(Fact):
     day: date
     bookings: tuple[Booking, ...]
 
+    def pupils_shown(self) -> tuple[int, ...]:
+        return tuple(dict.fromkeys(b.pupil_id for b in self.bookings))
 
-class BookingNotice(Fact):
+
+class BookingNotice(_AboutBooking):
     """A booking changed; told to a party who did not make the change."""
 
-    booking: Booking
     event: BookingEvent
     role: Role
+
+
+class LateCancellation(_AboutBooking):
+    """A specialist cancelled a session later than the cut-off: to the school's
+    coordinators, with the reason; ``hours`` is how long before the start it was."""
+
+    hours: int
 
 
 # --- errors ---------------------------------------------------------------------------

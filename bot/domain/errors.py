@@ -45,33 +45,28 @@ class NotFound(DomainError):
 
 
 class CodeInvalid(DomainError):
-    """No such code, or it was already used; ``attempts_left`` before the account waits."""
+    """A code that cannot link: wrong, expired or another role's, all answered alike so
+    that a guess learns nothing; ``attempts_left`` before the account waits."""
 
     message = N_(
-        "This code is not valid or has already been used. Check it and try again; "
-        "tries left: {attempts_left}."
+        "This code cannot be used. Check it and try again (tries left: {attempts_left}), "
+        "or ask your school for a new code."
     )
 
 
-class CodeExpired(DomainError):
-    """The code existed but is past its expiry."""
+class CodeUsed(DomainError):
+    """A code used already: it never links again (a new one is issued instead)."""
 
-    message = N_("This code has expired. Please ask your school for a new one.")
+    message = N_(
+        "This code has already been used. To link this account, please ask your school "
+        "for a new code."
+    )
 
 
 class LinkThrottled(DomainError):
     """Too many wrong codes; the account waits ``until``."""
 
     message = N_("Too many wrong codes. Please try again after {until}.")
-
-
-class RoleConflict(DomainError):
-    """The account is linked with another role already."""
-
-    message = N_(
-        "This Telegram account is already linked to someone else. "
-        "Use /me to see it, or ask your school for help."
-    )
 
 
 class TextNeeded(DomainError):

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
 
 from bot.domain.errors import N_, DomainError
@@ -43,18 +44,16 @@ class ClaimDraft(Model):
     claim: TransportClaim | None = None
 
 
+# Euro and cents as people write them: "12", "12.5", "12.50" (no sign, no exponent).
+_AMOUNT = re.compile(r"[0-9]{1,7}(?:\.[0-9]{1,2})?")
+
+
 def parse_amount_cents(text: str, max_cents: int) -> int:
-    """'12,50' or '12.50 €' as 1250 cents, within (0, max]."""
+    """'12,50' or '12.50 €' as 1250 cents, within (0, max]; "1E+1000" is no amount."""
     raw = text.replace("€", "").replace("EUR", "").replace(" ", "").replace(",", ".")
-    if len(raw) > 12 or not all(ch.isascii() for ch in raw):
+    if not _AMOUNT.fullmatch(raw):
         raise InvalidAmount(max=f"{max_cents / 100:.2f}")
-    try:
-        value = Decimal(raw)
-    except InvalidOperation:
-        raise InvalidAmount(max=f"{max_cents / 100:.2f}") from None
-    if not value.is_finite() or value != value.quantize(Decimal("0.01")):
-        raise InvalidAmount(max=f"{max_cents / 100:.2f}")
-    cents = int(value * 100)
+    cents = int(Decimal(raw) * 100)
     if cents <= 0 or cents > max_cents:
         raise InvalidAmount(max=f"{max_cents / 100:.2f}")
     return cents
@@ -65,6 +64,9 @@ class ClaimDecided(Fact):
 
     claim: TransportClaim
     pupil_name: str
+
+    def pupils_shown(self) -> tuple[int, ...]:
+        return (self.claim.pupil_id,)
 
 
 class InvalidAmount(DomainError):

@@ -180,16 +180,19 @@ class TooEarly(DomainError):
 # --- facts of the meals' reminders ----------------------------------------------------
 
 
-class MealTomorrow(Fact):
+class _AboutDelivery(Fact):
+    delivery: Delivery
+
+    def pupils_shown(self) -> tuple[int, ...]:
+        return (self.delivery.pupil_id,)
+
+
+class MealTomorrow(_AboutDelivery):
     """The evening before: tomorrow's meal, to the family."""
 
-    delivery: Delivery
 
-
-class MealReceiptQuestion(Fact):
+class MealReceiptQuestion(_AboutDelivery):
     """On the day: did the meal come?"""
-
-    delivery: Delivery
 
 
 class CatererList(Fact):
@@ -199,9 +202,11 @@ class CatererList(Fact):
     day: date
     deliveries: tuple[Delivery, ...]
 
+    def pupils_shown(self) -> tuple[int, ...]:
+        return tuple(dict.fromkeys(d.pupil_id for d in self.deliveries))
 
-class MealNotReceived(Fact):
+
+class MealNotReceived(_AboutDelivery):
     """A family said the meal did not come: to the school's coordinators."""
 
-    delivery: Delivery
     caterer_name: str

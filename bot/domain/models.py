@@ -97,13 +97,17 @@ class PersonRef(Model):
 
 
 class LinkCode(Model):
-    """A stored one-time code (only its hash is kept, so the code itself is not here)."""
+    """A stored one-time code (only its keyed hash is kept, so the code itself is not here).
+
+    ``used_by`` is forgotten when that account is erased; ``used_at`` stays.
+    """
 
     school_id: str
     role: Role
     person_id: int
     expires_at: datetime
-    used_by: int | None
+    used_at: datetime | None = None
+    used_by: int | None = None
 
 
 class AuditEntry(Model):

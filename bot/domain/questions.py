@@ -77,6 +77,12 @@ class ClaimAnswer(Model):
     draft: ClaimDraft
 
 
+class AuditPupil(Model):
+    """A school coordinator's pupil id, whose audit log they want to read."""
+
+    kind: Literal["audit_pupil"] = "audit_pupil"
+
+
 class ReturnReason(Model):
     """A coordinator's reason for returning a claim."""
 
@@ -94,7 +100,8 @@ Question = Annotated[
     | DayOff
     | MealAnswer
     | ClaimAnswer
-    | ReturnReason,
+    | ReturnReason
+    | AuditPupil,
     Field(discriminator="kind"),
 ]
 QUESTION = TypeAdapter[Question](Question)

@@ -31,6 +31,7 @@ class ReminderKind(StrEnum):
     CATERER_LIST = "caterer_list"
     MEAL_NOT_RECEIVED = "meal_not_received"
     CLAIM_DECIDED = "claim_decided"
+    LATE_CANCEL = "late_cancel"  # a specialist cancelled past the cut-off: to coordinators
 
 
 class ReminderState(StrEnum):
@@ -84,6 +85,11 @@ class ClaimPayload(Payload):
     claim_id: int
 
 
+class LateCancelPayload(Payload):
+    booking_id: int
+    hours: int  # how long before the start the session was cancelled
+
+
 PAYLOADS: dict[ReminderKind, type[Payload]] = {
     ReminderKind.SESSION: BookingPayload,
     ReminderKind.EVIDENCE: BookingPayload,
@@ -99,6 +105,7 @@ PAYLOADS: dict[ReminderKind, type[Payload]] = {
     ReminderKind.CATERER_LIST: CatererListPayload,
     ReminderKind.MEAL_NOT_RECEIVED: DeliveryPayload,
     ReminderKind.CLAIM_DECIDED: ClaimPayload,
+    ReminderKind.LATE_CANCEL: LateCancelPayload,
 }
 
 
@@ -164,6 +171,11 @@ class Reminder(Model):
 
 class Fact(Model):
     """What a due reminder is about, as it stands at send time: words come later."""
+
+    def pupils_shown(self) -> tuple[int, ...]:
+        """The pupils whose data the message shows: once it is sent to someone other than
+        the pupil, the dispatcher writes the read to the audit log. None by default."""
+        return ()
 
 
 class Recipient(Model):

@@ -26,8 +26,17 @@ DEMO_USERS = {
 }
 
 
+# The demo's own server key: its database holds demo people only. Never use it elsewhere.
+DEMO_SECRET_KEY = "demo-only-secret-key-for-the-local-chat-0001"  # noqa: S105
+
+
 def demo_config(folder: Path) -> Config:
-    return parse_config({"database": {"path": str(folder / "pumpurs-demo.sqlite3")}})
+    return parse_config(
+        {
+            "database": {"path": str(folder / "pumpurs-demo.sqlite3")},
+            "linking": {"secret_key": DEMO_SECRET_KEY},
+        }
+    )
 
 
 async def prepare_demo(config: Config, examples: Path = EXAMPLES) -> str:

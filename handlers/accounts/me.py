@@ -34,13 +34,17 @@ async def me_command(update: Update, context: BotContext) -> None:
 
 async def show_me(update: Update, context: BotContext) -> None:
     """What this bot holds about the account, with export and erase."""
-    data = await context.services.accounts.describe(context.actor)
+    data = await context.services.privacy.describe(context.actor)
     t = context.texts
     actor = data.account
+    # The language in use: chosen in the bot, else taken from Telegram's settings.
+    language = LANGUAGE_NAMES[t.language]
+    if actor.language is None:
+        language = t("{language} (from your Telegram settings)", language=language)
     lines = [
         t("What this bot holds about you:"),
         t("Telegram user id: {id}", id=actor.telegram_id),
-        t("Language: {language}", language=LANGUAGE_NAMES.get(actor.language or "", "-")),
+        t("Language: {language}", language=language),
     ]
     if not actor.links:
         lines.append(t("Linked to: nobody yet."))
@@ -70,7 +74,7 @@ async def show_me(update: Update, context: BotContext) -> None:
 
 
 async def export(update: Update, context: BotContext) -> None:
-    data = await context.services.accounts.describe(context.actor)
+    data = await context.services.privacy.export(context.actor)
     payload = json.dumps(data.model_dump(mode="json"), ensure_ascii=False, indent=2)
     await context.bot.send_document(
         context.actor.telegram_id,
@@ -87,15 +91,16 @@ async def ask_erase(update: Update, context: BotContext) -> None:
         [(t("No, keep it"), MENU.data())],
     ]
     text = t(
-        "Erase your account? The bot forgets this Telegram account and its links. "
-        "Your school's support plan stays with the school. You can link again with a new code."
+        "Erase your account? The bot forgets this Telegram account, its links and what you "
+        "typed: notes, and the address and phone of meal deliveries you confirmed (those "
+        "deliveries stop). Your school's support plan stays with the school. You can link "
+        "again with a new code."
     )
     await answer(update, context, text, rows, edit=True)
 
 
 async def erase(update: Update, context: BotContext) -> None:
-    await context.services.accounts.erase(context.actor)
-    context.services.questions.forget(context.actor.telegram_id)
+    await context.services.privacy.erase(context.actor)
     await answer(update, context, context.texts("Your account was erased."), edit=True)
 
 

@@ -12,3 +12,4 @@ EXPORT = Route("me", "export")
 ERASE = Route("me", "erase")
 ERASE_OK = Route("me", "erase_ok")
 PLAN = Route("plan", "show")
+PUPIL_AUDIT = Route("au", "ask")  # a school coordinator: who read a pupil's data

@@ -7,6 +7,7 @@ import logging
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.error import Forbidden
+from telegram.ext import ApplicationHandlerStop
 
 from bot.context import BotContext
 from bot.domain.errors import N_
@@ -27,6 +28,28 @@ ROLE_NAMES = {
     Role.COORDINATOR: N_("coordinator"),
     Role.CATERER: N_("caterer"),
 }
+
+
+async def private_only(update: Update, context: BotContext) -> None:
+    """Group -3: the bot talks in private chats only; anywhere else one line, then stop.
+
+    Nothing private is ever shown in a group, whatever was typed or pressed, so nothing
+    after this runs: no account is read, no feature answers.
+    """
+    chat = update.effective_chat
+    if chat is not None and chat.type == ChatType.PRIVATE:
+        return
+    user = update.effective_user
+    language = context.translator.pick_language(None, user.language_code if user else None)
+    t = context.translator.for_language(language)
+    text = t("Please write to me in a private chat: I do not answer in groups.")
+    query = update.callback_query
+    message = update.effective_message
+    if query is not None:
+        await query.answer(text, show_alert=True)
+    elif chat is not None and message is not None and (message.text or "").startswith("/"):
+        await context.bot.send_message(chat.id, text)
+    raise ApplicationHandlerStop
 
 
 async def load_actor(update: Update, context: BotContext) -> None:
@@ -190,11 +213,27 @@ async def on_error(update: object, context: BotContext) -> None:
     if update.effective_chat.type != ChatType.PRIVATE:
         return
     try:
+        texts = context.translator.for_language(await _language(update, context))
         await context.bot.send_message(
             update.effective_chat.id,
-            context.texts("Sorry, something went wrong on our side. Please try again later."),
+            texts("Sorry, something went wrong on our side. Please try again later."),
         )
         if update.callback_query is not None:
             await update.callback_query.answer()
     except Exception:  # the error handler must never raise
         log.exception("could not tell the user about the error")
+
+
+async def _language(update: Update, context: BotContext) -> str:
+    """The sender's language. PTB gives the error handler a context of its own, without
+    the Actor of the update, so it is looked up again (read only: a blocked account stays
+    blocked); if even that fails, Telegram's language setting."""
+    user = update.effective_user
+    telegram_language = user.language_code if user else None
+    chosen: str | None = None
+    if user is not None:
+        try:
+            chosen = await context.services.accounts.language_of(user.id)
+        except Exception:  # the database may be why we are here
+            log.warning("could not read the language of the account for an apology")
+    return context.translator.pick_language(chosen, telegram_language)

@@ -6,7 +6,7 @@ from typing import Any
 
 from telegram.ext import BaseHandler, CommandHandler
 
-from handlers.accounts import me, routes, start
+from handlers.accounts import audit, me, routes, start
 from handlers.ui import MENU, button
 
 
@@ -24,4 +24,5 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
         button(routes.ERASE, me.ask_erase),
         button(routes.ERASE_OK, me.erase),
         button(routes.PLAN, me.show_plans),
+        button(routes.PUPIL_AUDIT, audit.ask_pupil),
     ]

@@ -106,6 +106,8 @@ def relay_opened(fact: RelayOpened, to: Recipient, t: Texts) -> Reply:
 
 
 def relay_ended(fact: RelayEnded, to: Recipient, t: Texts) -> Reply:
+    if not fact.other_name:  # the other side erased their account
+        return Reply(text=t("The conversation has ended."))
     return Reply(text=t("The conversation with {name} has ended.", name=fact.other_name))
 
 

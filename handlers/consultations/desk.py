@@ -113,6 +113,7 @@ async def show_session(update: Update, context: BotContext, booking_id: int) -> 
     if chat_is_open(booking, context.services.clock.now()):
         rows.append([(t("💬 Open the conversation"), care.OPEN.data(booking.id))])
     if booking.state == BookingState.CONFIRMED and not started:
+        rows.append([(t("🔁 Propose another time"), routes.PROPOSALS.data(booking.id, 0))])
         if booking.channel != Channel.CHAT:
             rows.append([(t("💬 Hold it in this chat"), routes.HOLD_IN_CHAT.data(booking.id))])
         rows.append([(t("📞 Phone or Telegram call instead"), routes.CALL.data(booking.id))])
@@ -217,13 +218,20 @@ async def ask_decline(update: Update, context: BotContext, booking_id: int) -> N
 
 
 async def ask_cancel(update: Update, context: BotContext, booking_id: int) -> None:
-    await _ask(
-        update,
-        context,
-        booking_id,
-        CancelReason(booking_id=booking_id),
-        context.texts("Write the reason for cancelling. The pupil will read it."),
-    )
+    t = context.texts
+    text = t("Write the reason for cancelling. The pupil will read it.")
+    booking = await context.services.desk.session(context.actor, booking_id)
+    if context.services.desk.is_late(booking):
+        hours = context.services.config.booking.specialist_cancel_cutoff_hours
+        late = t.n(
+            "The session starts in less than {n} hour, so the school's coordinator is told "
+            "as well.",
+            "The session starts in less than {n} hours, so the school's coordinator is told "
+            "as well.",
+            hours,
+        )
+        text = f"{text}\n{late}"
+    await _ask(update, context, booking_id, CancelReason(booking_id=booking_id), text)
 
 
 async def ask_call(update: Update, context: BotContext, booking_id: int) -> None:

@@ -8,6 +8,7 @@ from bot.domain.consultations import (
     Channel,
     DayAgenda,
     EvidenceQuestion,
+    LateCancellation,
     SessionSoon,
 )
 from bot.domain.errors import N_
@@ -115,8 +116,25 @@ def booking_notice(fact: BookingNotice, to: Recipient, t: Texts) -> Reply:
     return Reply(text="\n".join(lines), rows=rows)
 
 
+def late_cancellation(fact: LateCancellation, to: Recipient, t: Texts) -> Reply:
+    """To the school's coordinators: a specialist cancelled a session at short notice."""
+    booking = fact.booking
+    text = t(
+        "⚠️ {specialist} cancelled a session at short notice, {hours} h before it: {title} "
+        "with {pupil}, {when}.\nReason: {reason}",
+        specialist=booking.specialist_name,
+        hours=fact.hours,
+        title=session_title(booking, t),
+        pupil=booking.pupil_name,
+        when=t.datetime(booking.starts_at),
+        reason=booking.reason or "-",
+    )
+    return Reply(text=text)
+
+
 def register(renderers: Renderers) -> None:
     renderers.register(SessionSoon, session_soon)
     renderers.register(EvidenceQuestion, evidence_question)
     renderers.register(DayAgenda, day_agenda)
     renderers.register(BookingNotice, booking_notice)
+    renderers.register(LateCancellation, late_cancellation)

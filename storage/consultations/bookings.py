@@ -247,6 +247,15 @@ class BookingsRepo(Repo):
         args = {"since": _NO_URGENCY, "after": to_db_time(since), "limit": limit, **names}
         return [_booking(row) for row in await self.all(sql, args)]
 
+    async def all_of_pupils(self, pupil_ids: list[int]) -> list[Booking]:
+        """Every booking of these pupils, oldest first (a family's export)."""
+        if not pupil_ids:
+            return []
+        names = {f"p{i}": pid for i, pid in enumerate(pupil_ids)}
+        placeholders = ",".join(f":p{i}" for i in range(len(pupil_ids)))
+        sql = _SELECT + f" WHERE b.pupil_id IN ({placeholders}) ORDER BY b.starts_at, b.id"
+        return [_booking(row) for row in await self.all(sql, {"since": _NO_URGENCY, **names})]
+
     async def bookings_of_specialist(
         self,
         specialist_id: int,

@@ -38,8 +38,7 @@ CREATE TABLE relay_sessions (
     opened_at   TEXT NOT NULL,
     closes_at   TEXT NOT NULL,
     ended_at    TEXT,
-    ended_by    INTEGER,
-    CHECK (person_chat <> staff_chat)
+    ended_by    INTEGER
 );
 CREATE INDEX relay_sessions_person ON relay_sessions(person_chat) WHERE ended_at IS NULL;
 CREATE INDEX relay_sessions_staff ON relay_sessions(staff_chat) WHERE ended_at IS NULL;

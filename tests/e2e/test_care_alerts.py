@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -512,3 +513,28 @@ async def test_a_session_held_in_the_chat_opens_near_its_time_for_both_sides(
     clock_of(harness).set(riga(2, 11, 5))
     late = await harness.tg.press(en(PUPIL), f"cr:open:{booking}")
     assert any("This conversation has ended." in t for t in heard(late, PUPIL))
+
+
+async def test_a_pupil_who_erases_the_account_leaves_the_conversation_and_no_trace(
+    harness: BotHarness,
+) -> None:
+    await school(harness)
+    await _talk_after_alert(harness)
+    export = await harness.tg.press(en(PUPIL), "me:export")
+    (document,) = [item for item in export if item.document is not None]
+    assert document.document is not None
+    conversations = json.loads(document.document)["conversations"]
+    assert [c["with_name"] for c in conversations] == ["Dace Liepa"]
+
+    sent = await harness.tg.press(en(PUPIL), "me:erase_ok")
+
+    assert to(sent, PSYCHOLOGIST) == ["The conversation has ended."]
+    assert harness.services.relay.session_of(PSYCHOLOGIST) is None
+    rows = await _rows(harness, "SELECT person_chat, person_name, ended_at FROM relay_sessions")
+    assert rows[0]["person_chat"] == 0 and rows[0]["person_name"] == ""
+    assert rows[0]["ended_at"] is not None
+    (alert,) = await _rows(harness, "SELECT telegram_id FROM care_alerts")
+    assert alert["telegram_id"] == 0
+    # The psychologist's words now go nowhere: the bot answers them itself.
+    sent = await harness.tg.send(en(PSYCHOLOGIST), "are you still there?")
+    assert to(sent, PUPIL) == []

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.domain.models import Role
 from bot.localchat import messages
 from tests.conftest import BotHarness
-from tests.factories import link
+from tests.factories import add_slot, link
 
 PRIVATE = ("Anna", "Ozola", "IAP-1", "Matemātika", "Līga")
 
@@ -104,3 +106,64 @@ async def test_erasing_the_account_unnames_its_crisis_events(harness: BotHarness
     ) as cursor:
         rows = [tuple(r) for r in await cursor.fetchall()]
     assert rows == [(0, harness.world.pupil_id)]
+
+
+async def other_schools_slot(harness: BotHarness) -> int:
+    """A maths teacher of the other school, with a free time."""
+    async with harness.services.db.write() as conn:
+        cursor = await conn.execute(
+            "INSERT INTO specialists (school_id, external_id, display_name, kind)"
+            " VALUES ('S2', 'T9', 'Zane Kalna', 'teacher')"
+        )
+        teacher = int(cursor.lastrowid or 0)
+        await conn.execute("INSERT INTO specialist_subjects VALUES (?, 'Matemātika')", (teacher,))
+    return await add_slot(
+        harness.services.db, teacher, datetime(2026, 12, 3, 14, tzinfo=ZoneInfo("Europe/Riga"))
+    )
+
+
+async def maths_measure(harness: BotHarness) -> int:
+    async with harness.services.db.reader.execute(
+        "SELECT id FROM plan_measures WHERE kind = 'subject_consultation'"
+    ) as cursor:
+        return int((await cursor.fetchone())[0])
+
+
+@pytest.mark.parametrize("action", ["c", "s"])
+async def test_another_schools_time_is_not_shown_even_for_ones_own_plan(
+    harness: BotHarness, action: str
+) -> None:
+    await link(harness.services.db, 37, Role.PUPIL, harness.world.pupil_id)
+    slot = await other_schools_slot(harness)
+    measure = await maths_measure(harness)
+    user = harness.user(37)
+    await harness.tg.send(user, "/start")
+    sent = await harness.tg.press(user, f"bk:{action}:{harness.world.pupil_id}:{measure}:{slot}")
+    assert [(item.method, item.alert) for item in sent] == [("answerCallbackQuery", True)]
+    assert all("Zane Kalna" not in item.text for item in sent)
+
+
+async def test_a_parent_looking_at_free_times_and_a_time_is_audited(harness: BotHarness) -> None:
+    await link(harness.services.db, 38, Role.GUARDIAN, harness.world.guardian_id)
+    await link(harness.services.db, 39, Role.PUPIL, harness.world.pupil_id)
+    slot = await add_slot(
+        harness.services.db,
+        harness.world.teacher_id,
+        datetime(2026, 12, 3, 14, tzinfo=ZoneInfo("Europe/Riga")),
+    )
+    measure = await maths_measure(harness)
+    pupil = harness.world.pupil_id
+    for user in (harness.user(38), harness.user(39)):
+        await harness.tg.send(user, "/start")
+        await harness.tg.press(user, f"bk:k:{pupil}:{measure}:0")
+        await harness.tg.press(user, f"bk:c:{pupil}:{measure}:{slot}")
+    async with harness.services.db.reader.execute(
+        "SELECT actor_telegram_id, action, subject FROM audit_log"
+        " WHERE action IN ('read_free_times', 'read_preview') ORDER BY id"
+    ) as cursor:
+        rows = [tuple(r) for r in await cursor.fetchall()]
+    # The parent's reads of the child's data are audited; the pupil's own are not.
+    assert rows == [
+        (38, "read_free_times", f"pupil:{pupil}"),
+        (38, "read_preview", f"pupil:{pupil}"),
+    ]

@@ -77,3 +77,25 @@ async def test_a_429_is_retried_after_the_time_telegram_asks_for(config: Config)
             await close_services(app)
     assert api.calls["sendMessage"] == 2
     assert [item.text[:7] for item in sent] == ["Sveiki!"]
+
+
+async def test_the_apology_is_in_the_users_telegram_language(harness: BotHarness) -> None:
+    harness.api.fail_next("sendMessage", "network")
+    sent = await harness.tg.send(harness.user(57, "ru"), "/start")
+    assert (
+        messages(sent)[0].text
+        == "Извините, у нас что-то пошло не так. Пожалуйста, попробуйте позже."
+    )
+
+
+async def test_the_apology_is_in_the_language_the_user_chose(harness: BotHarness) -> None:
+    user = harness.user(58, "lv")
+    await harness.tg.send(user, "/start")
+    await harness.tg.press(user, "lang:set:en")
+    harness.api.fail_next("sendMessage", "network")
+    sent = await harness.tg.send(user, "/help")
+    assert (
+        messages(sent)[0].text == "Sorry, something went wrong on our side. Please try again later."
+    )
+    # The lookup only reads: the account stays as it was.
+    assert (await harness.services.accounts.resolve(58, None)).language == "en"

@@ -108,6 +108,6 @@ def test_a_regional_coordinator_gets_a_code_by_region(
     with out.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert [(r["role"], r["person_id"]) for r in rows] == [("coordinator", "C-10")]
-    assert "1 codes issued for region LATGALE" in capsys.readouterr().err
+    assert "1 code issued for region LATGALE" in capsys.readouterr().err
     assert main(["--config", str(config_file), "issue-codes", "--region", "NOWHERE"]) == 1
     assert "pumpurs-bot: Not found: region NOWHERE." in capsys.readouterr().err

@@ -304,3 +304,54 @@ async def test_a_semicolon_separated_file_is_named_as_such(db: Database, tmp_pat
 
     with pytest.raises(ImportFailed, match="separated by ';'"):
         await import_csv(db, path)
+
+
+@pytest.mark.parametrize(
+    "code", ["01019012345", "010190 12345", "010190–12345", "３２０１９０-１２３４５"]
+)
+async def test_a_personal_code_in_any_spelling_is_refused(
+    db: Database, tmp_path: Path, code: str
+) -> None:
+    await import_csv(db, EXAMPLES / "schools.csv")
+    path = write(
+        tmp_path, "p.csv", f"school_id,pupil_id,display_name,grade\nRIGA-01,P-1,Anna {code},7\n"
+    )
+    with pytest.raises(ImportFailed) as caught:
+        await import_csv(db, path)
+    assert caught.value.problems == [
+        "line 2: display_name: looks like a personal code (personas kods), which is never accepted"
+    ]
+
+
+async def test_ids_differing_in_case_hyphen_or_invisible_characters_are_one_person(
+    db: Database, tmp_path: Path
+) -> None:
+    await import_csv(db, EXAMPLES / "schools.csv")
+    header = "school_id,pupil_id,display_name,grade\n"
+    await import_csv(
+        db, write(tmp_path, "a.csv", header + "RIGA-01,D3,Anna,7\nRIGA-01,P-7,Ēriks,8\n")
+    )
+    # The same people again: another case, a Unicode hyphen, a zero-width space, the
+    # school's id typed in lower case.
+    again = header + "riga-01,d3,Anna Ozola,7\nRIGA‐01,p\u200b‐7,Ēriks,9\n"
+    report = await import_csv(db, write(tmp_path, "b.csv", again))
+    assert report.changed == 2
+    assert await rows(
+        db, "SELECT school_id, external_id, display_name, grade FROM pupils ORDER BY id"
+    ) == [("RIGA-01", "D3", "Anna Ozola", 7), ("RIGA-01", "P-7", "Ēriks", 9)]
+    # A guardian file naming the pupils in yet another spelling finds them.
+    guardians = "school_id,guardian_id,display_name,pupil_ids\nRIGA-01,G1,Inese,d3;P－7\n"
+    await import_csv(db, write(tmp_path, "g.csv", guardians))
+    assert await count(db, "SELECT count(*) FROM guardian_pupils") == 2
+
+
+async def test_a_file_listing_one_id_in_two_spellings_is_refused(
+    db: Database, tmp_path: Path
+) -> None:
+    await import_csv(db, EXAMPLES / "schools.csv")
+    path = write(
+        tmp_path, "p.csv", "school_id,pupil_id,display_name,grade\nRIGA-01,D3,A,7\nRIGA-01,d3,B,7\n"
+    )
+    with pytest.raises(ImportFailed) as caught:
+        await import_csv(db, path)
+    assert caught.value.problems == ["line 3: pupil_id: d3 is already on line 2"]

@@ -10,7 +10,8 @@ from storage import Database
 from storage.db import migration_scripts, split_statements
 from tests.factories import make_world
 
-LATEST = migration_scripts()[-1][0]
+VERSIONS = [version for version, _, _ in migration_scripts()]
+LATEST = VERSIONS[-1]
 
 
 async def schema(db: Database) -> list[tuple[str, str]]:
@@ -20,8 +21,10 @@ async def schema(db: Database) -> list[tuple[str, str]]:
         return [(row[0], row[1]) for row in await cursor.fetchall()]
 
 
-def test_migrations_are_numbered_one_to_n_without_gaps() -> None:
-    assert [version for version, _, _ in migration_scripts()] == list(range(1, LATEST + 1))
+def test_migrations_are_numbered_from_one_in_order_without_repeats() -> None:
+    # Numbers are handed out per branch, so one may be missing until its branch lands.
+    assert VERSIONS[0] == 1
+    assert sorted(set(VERSIONS)) == VERSIONS
 
 
 async def test_an_empty_database_migrates_to_the_latest_version(tmp_path: Path) -> None:
@@ -33,7 +36,7 @@ async def test_an_empty_database_migrates_to_the_latest_version(tmp_path: Path) 
             assert (await cursor.fetchone())[0] == 1
 
 
-@pytest.mark.parametrize("start", range(1, LATEST + 1))
+@pytest.mark.parametrize("start", VERSIONS)
 async def test_a_database_of_any_earlier_version_migrates_forward_keeping_data(
     tmp_path: Path, start: int
 ) -> None:

@@ -87,8 +87,17 @@ def row(method: str, allowed: frozenset[str] | set[str], call: Call, whose: str 
 ROWS: list[Row] = [
     # accounts: every linked account on its own data; linking is for anyone
     row("accounts.set_language", EVERYONE, lambda s, a, w: s.accounts.set_language(a, "en")),
-    row("accounts.describe", EVERYONE, lambda s, a, w: s.accounts.describe(a)),
-    row("accounts.erase", EVERYONE, lambda s, a, w: s.accounts.erase(a)),
+    row("privacy.describe", EVERYONE, lambda s, a, w: s.privacy.describe(a)),
+    row("privacy.export", EVERYONE, lambda s, a, w: s.privacy.export(a)),
+    row("privacy.erase", EVERYONE, lambda s, a, w: s.privacy.erase(a)),
+    # the audit of a pupil: a coordinator of the pupil's own school only
+    row("privacy.ask_audit", {"coordinator", "school2"}, lambda s, a, w: s.privacy.ask_audit(a)),
+    # (the pupil is looked up in the coordinator's own schools: school2 finds no P1 there)
+    row(
+        "privacy.pupil_audit",
+        {"coordinator", "school2"},
+        lambda s, a, w: s.privacy.pupil_audit(a, "P1"),
+    ),
     row("accounts.view_plans", FAMILY, lambda s, a, w: s.accounts.view_plans(a)),
     row("linking.link", EVERYONE, lambda s, a, w: s.linking.link(a, "ABCD2345")),
     # reminder settings: any linked account, its own

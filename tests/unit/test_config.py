@@ -54,6 +54,17 @@ def test_example_config_is_valid_and_documents_every_key() -> None:
         ("[telegram]\nmode = 'webhook'\n", "webhook.url is required"),
         ("[telegram.webhook]\nsecret_token = 'has space'\n", "telegram.webhook.secret_token"),
         ("[telegram\n", "not valid TOML"),
+        # A bad call link is a config error at start, never a traceback at the first booking.
+        ("[booking]\ncall_link_template = 'https://x/{room.x}'\n", "booking.call_link_template"),
+        ("[booking]\ncall_link_template = 'https://x/{room!r}'\n", "booking.call_link_template"),
+        ("[booking]\ncall_link_template = 'https://x/{room:>99}'\n", "booking.call_link_template"),
+        ("[booking]\ncall_link_template = 'https://x/{0}{room}'\n", "booking.call_link_template"),
+        ("[booking]\ncall_link_template = 'https://x/{room'\n", "booking.call_link_template"),
+        ("[booking]\ncall_link_template = 'meet {room}'\n", "booking.call_link_template"),
+        # A setting that did nothing is gone: naming it says so.
+        ("[reminders]\nagenda_at = '07:30'\n", "reminders.agenda_at: unknown key"),
+        ("[linking]\nsecret_key = 'too-short'\n", "linking.secret_key"),
+        ("[privacy]\ncrisis_event_retention_days = 7\n", "privacy.crisis_event_retention_days"),
     ],
 )
 def test_bad_config_names_the_key(tmp_path: Path, text: str, expected: str) -> None:
@@ -80,3 +91,13 @@ def test_token_comes_from_the_environment_first(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("PUMPURS_BOT_TOKEN", "from-env")
     assert config.bot_token() == "from-env"
     assert "from-file" not in repr(config)
+
+
+def test_the_secret_key_comes_from_the_environment_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PUMPURS_SECRET_KEY", raising=False)
+    config = parse_config({})
+    with pytest.raises(ConfigError, match=r"linking\.secret_key: not set .*PUMPURS_SECRET_KEY"):
+        config.require_secret_key()
+    monkeypatch.setenv("PUMPURS_SECRET_KEY", "k" * 32)
+    assert config.require_secret_key() == b"k" * 32
+    assert "k" * 32 not in repr(config)

@@ -35,6 +35,7 @@ ADULT_SOURCES = {
     "handlers/meals/figures.py",
     "handlers/care/notices.py",
     "handlers/care/alerts.py",
+    "handlers/accounts/audit.py",
     "bot/services/figures/meals.py",
 }
 # Texts in shared modules that a pupil never reads, and why.
@@ -42,6 +43,10 @@ ADULT_TEXTS = {
     # Only before an account is linked, when nobody knows who writes: the polite form.
     "I don't know you yet. Please enter the code you got from your school.",
     "Hello! This is the PuMPuRS support bot.",
+    # In a group chat nobody is known either.
+    "Please write to me in a private chat: I do not answer in groups.",
+    # A coordinator's audit of a pupil.
+    "There is no pupil with the id {pupil} in your school.",
     "To use it, enter the one-time code that your school gave you. If you have no code, ask "
     "your class teacher or the school's PuMPuRS coordinator.",
     # A specialist's errors (free time, the desk) and the morning agenda.

@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from pydantic import Field
-
 from bot.clock import Clock
 from bot.domain.actor import Actor
 from bot.domain.errors import NotLinked
 from bot.domain.models import Model, SupportPlan
 from storage.uow import UnitOfWork
-
-
-class MyData(Model):
-    """Everything the bot holds about one account, for /me and the export."""
-
-    account: Actor
-    children: tuple[str, ...] = ()
-    settings: dict[str, Any] = Field(default_factory=dict)
-    scheduled_messages: int = 0
 
 
 class PlanView(Model):
@@ -48,6 +35,11 @@ class AccountService:
         assert actor is not None  # noqa: S101 - just written in this transaction
         return actor
 
+    async def language_of(self, telegram_id: int) -> str | None:
+        """The language the account chose, if any (a read: nothing is created or changed)."""
+        async with self.uow.read() as tx:
+            return await tx.accounts.chosen_language(telegram_id)
+
     async def set_language(self, actor: Actor, language: str) -> Actor:
         async with self.uow.write() as tx:
             await tx.accounts.ensure(actor.telegram_id, None, self.clock.now())
@@ -58,23 +50,6 @@ class AccountService:
         """Telegram says the user blocked the bot: send nothing until they write again."""
         async with self.uow.write() as tx:
             await tx.accounts.set_active(telegram_id, False)
-
-    async def describe(self, actor: Actor) -> MyData:
-        async with self.uow.read() as tx:
-            return MyData(
-                account=actor,
-                children=tuple(child.name for child in actor.children),
-                settings=await tx.settings.all_of(actor.telegram_id),
-                scheduled_messages=await tx.reminders.pending_count_of_chat(actor.telegram_id),
-            )
-
-    async def erase(self, actor: Actor) -> None:
-        """Forget the account, its links and its pending messages; plans stay with the school."""
-        now = self.clock.now()
-        async with self.uow.write() as tx:
-            await tx.reminders.cancel_of_chat(actor.telegram_id)
-            await tx.accounts.erase(actor.telegram_id)
-            await tx.audit.add(now, None, "account_erased", f"account:{actor.telegram_id}")
 
     async def view_plans(self, actor: Actor) -> list[PlanView]:
         """The plans a pupil may see (their own) or a parent (their children's), audited."""

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot.clock import Clock
 from bot.config import LinkingConfig
 from bot.domain.actor import Actor
 from bot.domain.errors import (
-    CodeExpired,
     CodeInvalid,
+    CodeUsed,
     LinkThrottled,
     NotFound,
-    RoleConflict,
 )
 from bot.domain.models import LinkCode, Model, Person, PersonRef, Role
 from storage.uow import Tx, UnitOfWork
@@ -22,6 +23,7 @@ from storage.uow import Tx, UnitOfWork
 # No 0/O, 1/I/L: codes are read aloud and typed by children.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
+_MINUTE = timedelta(minutes=1)
 
 _ROLE_TABLES = {
     Role.PUPIL: "pupils",
@@ -50,72 +52,141 @@ def looks_like_code(text: str) -> bool:
     return len(code) == CODE_LENGTH and all(ch in CODE_ALPHABET for ch in code)
 
 
-def _hash(code: str) -> str:
+def digest(code: str) -> str:
+    """The unkeyed SHA-256 of a normalised code: what was stored before codes were keyed."""
     return hashlib.sha256(code.encode("ascii", "ignore")).hexdigest()
 
 
 class LinkingService:
-    def __init__(self, uow: UnitOfWork, clock: Clock, config: LinkingConfig) -> None:
+    """Linking by one-time code, its throttles, and issuing codes.
+
+    A code is stored as HMAC-SHA-256 under the server's secret key (of its SHA-256, so
+    that codes stored unkeyed before can be wrapped without knowing them). Every try that
+    does not link counts as a wrong try, whatever the reason, and gets the same answer:
+    a wrong code, an expired one, one for someone of another role. Only a code already
+    used says so (it can never link again). Wrong tries are counted by an HMAC of the
+    Telegram id in a table of their own, so erasing the account does not reset them.
+    """
+
+    def __init__(
+        self, uow: UnitOfWork, clock: Clock, config: LinkingConfig, key: bytes | None
+    ) -> None:
         self.uow = uow
         self.clock = clock
         self.config = config
+        self._key = key
+
+    def _mac(self, purpose: str, text: str) -> str:
+        if not self._key:
+            raise RuntimeError("linking needs the server's secret key (PUMPURS_SECRET_KEY)")
+        message = f"{purpose}:{text}".encode()
+        return hmac.new(self._key, message, hashlib.sha256).hexdigest()
+
+    def code_hash(self, code: str) -> str:
+        """What is stored of a (normalised) code."""
+        return self._wrap(digest(code))
+
+    def _wrap(self, sha256_hex: str) -> str:
+        return self._mac("code", sha256_hex)
+
+    def _who(self, telegram_id: int) -> str:
+        return self._mac("account", str(telegram_id))
+
+    async def upgrade_stored_codes(self) -> int:
+        """Wrap codes stored unkeyed before this version in the HMAC; run at start."""
+        if not self._key:
+            return 0
+        async with self.uow.write() as tx:
+            old = await tx.codes.unkeyed_hashes()
+            await tx.codes.rekey([(value, self._wrap(value)) for value in old])
+        return len(old)
 
     async def link(self, actor: Actor, code_text: str) -> PersonRef:
         """Link the account to the person the code was issued for.
 
         Raises:
-            LinkThrottled: too many wrong codes lately; nothing is checked.
-            CodeInvalid: no such code or already used (counts as a wrong try).
-            CodeExpired: a real code past its expiry.
-            RoleConflict: the account is already linked with another role.
+            LinkThrottled: too many wrong codes lately (this account's, its school's or
+                everybody's); nothing is checked.
+            CodeInvalid: no such code, expired, or for someone of another role.
+            CodeUsed: the code was used already.
         """
         now = self.clock.now()
         telegram_id = actor.telegram_id
-        code_hash = _hash(normalize_code(code_text))
+        who = self._who(telegram_id)
+        code_hash = self.code_hash(normalize_code(code_text))
         async with self.uow.write() as tx:
             await tx.accounts.ensure(telegram_id, None, now)
-            failures, locked_until = await tx.accounts.throttle(telegram_id)
-            if locked_until is not None and locked_until > now:
-                raise LinkThrottled(until=locked_until)
-            found = await tx.accounts.find_code(code_hash)
-            if found is not None and found.used_by == telegram_id:
-                # The same /start delivered twice (Telegram redelivers after a crash).
-                person = await tx.accounts.person(found.role, found.person_id)
+            await tx.codes.forget_failures(now - self._longest_window())
+            await self._check_throttles(tx, now, who=who)
+            found = await tx.codes.find_code(code_hash)
+            schools = [*actor.school_ids, *([found.school_id] if found else [])]
+            await self._check_throttles(tx, now, schools=schools)
+            used = found is not None and found.used_at is not None
+            if found is not None and used:
+                person = await self._linked_already(tx, actor, found)
+                if person is not None:
+                    return person  # the same /start delivered twice (after a crash)
+            elif found is not None and found.expires_at > now:
+                person = await self._link_found(tx, actor, code_hash, found, now)
                 if person is not None:
                     return person
-            if found is not None and found.used_by is None:
-                return await self._link_found(tx, actor, code_hash, found, now)
             # A wrong try must be stored, so it is committed and only then raised.
-            failed = await self._count_failure(tx, telegram_id, failures + 1, now)
-        raise failed
+            school = found.school_id if found else next(iter(actor.school_ids), None)
+            await tx.codes.add_failure(now, who, school)
+            left = self.config.max_failed_attempts - len(
+                await tx.codes.failures_since(
+                    now - self._lockout(), who=who, limit=self.config.max_failed_attempts
+                )
+            )
+        if left <= 0:
+            raise LinkThrottled(until=now + self._lockout())
+        if used:
+            raise CodeUsed()
+        raise CodeInvalid(attempts_left=left)
 
-    async def _count_failure(
-        self, tx: Tx, telegram_id: int, failures: int, now: datetime
-    ) -> LinkThrottled | CodeInvalid:
-        await tx.audit.add(now, telegram_id, "link_failed", f"account:{telegram_id}")
-        if failures >= self.config.max_failed_attempts:
-            until = now + timedelta(minutes=self.config.lockout_minutes)
-            await tx.accounts.set_throttle(telegram_id, 0, until)
-            return LinkThrottled(until=until)
-        await tx.accounts.set_throttle(telegram_id, failures, None)
-        return CodeInvalid(attempts_left=self.config.max_failed_attempts - failures)
+    def _lockout(self) -> timedelta:
+        return timedelta(minutes=self.config.lockout_minutes)
+
+    def _longest_window(self) -> timedelta:
+        return max(self._lockout(), _MINUTE)
+
+    async def _check_throttles(
+        self, tx: Tx, now: datetime, *, who: str | None = None, schools: list[str] | None = None
+    ) -> None:
+        """LinkThrottled if the account, one of the schools, or everybody tried too often."""
+        limits: list[tuple[timedelta, int, dict[str, Any]]] = []
+        if who is not None:
+            limits.append((self._lockout(), self.config.max_failed_attempts, {"who": who}))
+            limits.append((_MINUTE, self.config.global_failures_per_minute, {}))
+        if schools:
+            limits.append((_MINUTE, self.config.school_failures_per_minute, {"schools": schools}))
+        for window, limit, scope in limits:
+            tries = await tx.codes.failures_since(now - window, limit=limit, **scope)
+            if len(tries) >= limit:
+                raise LinkThrottled(until=min(tries) + window)
+
+    async def _linked_already(self, tx: Tx, actor: Actor, found: LinkCode) -> PersonRef | None:
+        """The code's person, if this very account used it and is linked to them still."""
+        if found.used_by != actor.telegram_id:
+            return None
+        if not any(p.role == found.role and p.person_id == found.person_id for p in actor.links):
+            return None
+        return await tx.accounts.person(found.role, found.person_id)
 
     async def _link_found(
         self, tx: Tx, actor: Actor, code_hash: str, found: LinkCode, now: datetime
-    ) -> PersonRef:
+    ) -> PersonRef | None:
+        """Link by an unused, unexpired code; None if it is not for this account's role."""
         role, person_id = found.role, found.person_id
-        if found.expires_at <= now:
-            raise CodeExpired()
         current = actor.links
         # Only a guardian links several people (their children's guardian records).
         already = any(p.role == role and p.person_id == person_id for p in current)
         if current and (current[0].role != role or role != Role.GUARDIAN) and not already:
-            raise RoleConflict()
+            return None
         person = await tx.accounts.person(role, person_id)
-        if person is None or not await tx.accounts.use_code(code_hash, actor.telegram_id, now):
-            raise CodeInvalid(attempts_left=self.config.max_failed_attempts)
+        if person is None or not await tx.codes.use_code(code_hash, actor.telegram_id, now):
+            return None
         await tx.accounts.add_link(actor.telegram_id, role, person_id, now)
-        await tx.accounts.set_throttle(actor.telegram_id, 0, None)
         await tx.audit.add(now, actor.telegram_id, "linked", f"{role.value}:{person_id}")
         return person
 
@@ -151,7 +222,7 @@ class LinkingService:
         rows: list[tuple[str, str, Role, int]] = []
         for role, person in persons:
             code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-            rows.append((_hash(code), scope, role, person.id))
+            rows.append((self.code_hash(code), scope, role, person.id))
             issued.append(
                 IssuedCode(
                     code=code,
@@ -161,6 +232,6 @@ class LinkingService:
                     expires_at=expires_at,
                 )
             )
-        await tx.accounts.add_codes(rows, now, expires_at)
+        await tx.codes.add_codes(rows, now, expires_at)
         await tx.audit.add(now, None, "codes_issued", subject, str(len(issued)))
         return issued

@@ -190,6 +190,18 @@ class RelayService:
             tx.after_commit(lambda: self._forget(session))
         return session
 
+    async def forget_account(self, tx: Tx, telegram_id: int, now: datetime) -> None:
+        """Inside the erasing transaction: the account's open conversation ends (the other
+        side is told), and no conversation or alert names the account any more."""
+        session = self.session_of(telegram_id)
+        if session is not None:
+            other = session.other_chat(telegram_id)
+            await self.reminders.plan(
+                tx, [_relay_item(ReminderKind.RELAY_ENDED, session, other, now)]
+            )
+            tx.after_commit(lambda: self._forget(session))
+        await tx.care.forget_account(telegram_id, now)
+
     def _remember(self, session: RelaySession) -> None:
         self._open[session.person_chat] = session
         self._open[session.staff_chat] = session

@@ -64,6 +64,14 @@ class ConsultationsBase:
         self.reminders = reminders
         self.availability = availability
 
+    async def _audit_read(self, actor: Actor, action: str, pupil_ids: list[int]) -> None:
+        """A read of pupils' data by someone else than the pupil, in a write of its own
+        (none at all for the pupil's own reads, so their screens stay read-only)."""
+        others = [pid for pid in pupil_ids if not actor.is_own(pid)]
+        if others:
+            async with self.uow.write() as tx:
+                await tx.audit.add_reads(self.clock.now(), actor.telegram_id, action, others)
+
     def window(self, now: datetime, plan_end: datetime | None = None) -> tuple[datetime, datetime]:
         """Where free times are looked for: from the minimum notice to the horizon."""
         end = now + timedelta(days=self.config.horizon_days)
@@ -109,6 +117,7 @@ class BookingService(ConsultationsBase):
                 limit=size + 1,
                 offset=max(0, page) * size,
             )
+        await self._audit_read(actor, "read_free_times", [pupil.id])
         return SlotPage(
             offer=offer, slots=tuple(slots[:size]), page=page, has_more=len(slots) > size
         )
@@ -116,16 +125,26 @@ class BookingService(ConsultationsBase):
     async def preview(
         self, actor: Actor, pupil_id: int, measure_id: int, slot_id: int
     ) -> tuple[Offer, Slot]:
-        """What the confirmation screen shows; the slot must still be free."""
+        """What the confirmation screen shows; the slot must still be free, and one of a
+        specialist of the pupil's school who gives this kind of consultation."""
         pupil = actor.require_pupil(pupil_id)
         async with self.uow.read() as tx:
             measure = await tx.bookings.get_measure(measure_id, pupil.id)
             slot = await tx.slots.get_slot(slot_id)
             if measure is None or measure.kind not in BOOKABLE:
                 raise NotInPlan()
-            if slot is None or slot.state != SlotState.FREE:
-                raise SlotTaken() if slot and slot.state == SlotState.BOOKED else SlotGone()
-            return await offer_of(tx, measure.plan_id, measure), slot
+            if slot is None:
+                raise SlotGone()
+            suitable = await tx.slots.suitable_specialists(
+                pupil.school_id, measure.kind.value, measure.subject
+            )
+            if slot.specialist_id not in suitable:
+                raise NotAllowed()  # another school's time: a forged button
+            if slot.state != SlotState.FREE:
+                raise SlotTaken() if slot.state == SlotState.BOOKED else SlotGone()
+            found = await offer_of(tx, measure.plan_id, measure), slot
+        await self._audit_read(actor, "read_preview", [pupil.id])
+        return found
 
     async def book(
         self,

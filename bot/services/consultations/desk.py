@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.domain.actor import Actor
 from bot.domain.consultations import (
@@ -20,8 +20,12 @@ from bot.domain.consultations import (
 )
 from bot.domain.dates import riga_day, riga_midnight
 from bot.domain.errors import NotAllowed, check_text
+from bot.domain.models import Role
+from bot.domain.reminders import LateCancelPayload, Planned, ReminderKind
 from bot.services.consultations import sessions
 from bot.services.consultations.booking import ConsultationsBase
+from bot.services.consultations.rules import check_change
+from storage.uow import Tx
 
 AGENDA_STATES = (
     BookingState.REQUESTED,
@@ -31,6 +35,8 @@ AGENDA_STATES = (
     BookingState.MISSED,
 )
 MARKABLE = (BookingState.CONFIRMED, BookingState.HELD, BookingState.MISSED)
+# What a specialist may propose another time for.
+PROPOSABLE = (BookingState.REQUESTED, BookingState.CONFIRMED)
 
 
 class DeskService(ConsultationsBase):
@@ -110,26 +116,63 @@ class DeskService(ConsultationsBase):
                 tx, self.reminders, booking, actor, ending, SlotState.FREE, now, reason
             )
 
+    def is_late(self, booking: Booking) -> bool:
+        """Whether cancelling this confirmed session now is past the specialists' cut-off."""
+        cutoff = timedelta(hours=self.config.specialist_cancel_cutoff_hours)
+        return booking.state == BookingState.CONFIRMED and (
+            booking.starts_at - self.clock.now() < cutoff
+        )
+
     async def cancel(self, actor: Actor, booking_id: int, reason: str) -> Change:
-        """The specialist cancels a session, with a reason; the time is not free then."""
+        """The specialist cancels a session, with a reason; the time is not free then.
+
+        Past the cut-off (``specialist_cancel_cutoff_hours`` before the start) the school's
+        coordinators are alerted too, with the reason, through the reminder engine.
+        """
         reason = check_text(reason, self.config.reason_max_chars, required=True)
         now = self.clock.now()
         async with self.uow.write() as tx:
             booking = await sessions.load_own(tx, actor, booking_id)
             if not booking.is_open or booking.starts_at <= now:
                 raise BookingChanged()
+            late = self.is_late(booking)
             # A specialist who cancels is not free then: the time is withdrawn.
             ending = (BookingState.CANCELLED, BookingEvent.CANCELLED)
-            return await sessions.end(
+            change = await sessions.end(
                 tx, self.reminders, booking, actor, ending, SlotState.WITHDRAWN, now, reason
             )
+            if late:
+                await self._alert_coordinators(tx, booking, now)
+            return change
+
+    async def _alert_coordinators(self, tx: Tx, booking: Booking, now: datetime) -> None:
+        pupil = await tx.people.pupil(booking.pupil_id)
+        if pupil is None:
+            return
+        hours = max(0, int((booking.starts_at - now).total_seconds() // 3600))
+        payload = LateCancelPayload(booking_id=booking.id, hours=hours)
+        await self.reminders.plan(
+            tx,
+            [
+                Planned(
+                    chat_id=chat_id,
+                    role=Role.COORDINATOR,
+                    kind=ReminderKind.LATE_CANCEL,
+                    ref=sessions.booking_ref(booking.id),
+                    due_at=now,
+                    payload=payload,
+                )
+                for chat_id in await tx.people.coordinator_accounts(pupil.school_id)
+            ],
+        )
 
     async def proposal_options(self, actor: Actor, booking_id: int, page: int = 0) -> list[Slot]:
-        """The specialist's own free slots to propose instead of a request's time."""
+        """The specialist's own free slots to propose instead of a request's or a
+        confirmed session's time."""
         now = self.clock.now()
         async with self.uow.read() as tx:
             booking = await sessions.load_own(tx, actor, booking_id)
-            if booking.state != BookingState.REQUESTED:
+            if booking.state not in PROPOSABLE or booking.starts_at <= now:
                 raise BookingChanged()
             start, end = self.window(now)
             size = self.config.slots_per_page
@@ -138,22 +181,33 @@ class DeskService(ConsultationsBase):
             )
 
     async def propose(self, actor: Actor, booking_id: int, slot_id: int) -> Change:
-        """Offer another time: the request moves there and waits for the pupil's answer."""
+        """Offer another time for a request or a confirmed session: it moves there and
+        waits for the pupil's answer (taking it confirms it, refusing cancels it).
+
+        The time must pass the plan's rules now (its period, hours and the horizon); the
+        pupil's acceptance checks them again, since the plan may change meanwhile.
+        """
         now = self.clock.now()
         async with self.uow.write() as tx:
             booking = await sessions.load_own(tx, actor, booking_id)
             if booking.state == BookingState.PROPOSED and booking.slot_id == slot_id:
                 return Change(booking=booking, event=BookingEvent.ALREADY)
-            if booking.state != BookingState.REQUESTED:
+            if booking.state not in PROPOSABLE or booking.starts_at <= now:
                 raise BookingChanged()
             slot = await tx.slots.get_slot(slot_id)
             if slot is None or slot.specialist_id != booking.specialist_id:
                 raise SlotGone()
             if slot.starts_at <= now + timedelta(hours=self.config.min_notice_hours):
                 raise SlotGone()
+            pupil = await tx.people.pupil(booking.pupil_id)
+            if pupil is None:
+                raise BookingChanged()
+            await check_change(tx, self.config, booking, pupil.school_id, slot, now, notice=False)
             if not await tx.slots.take_slot(slot_id):
                 raise SlotTaken()
             await tx.slots.set_slot_state(booking.slot_id, SlotState.FREE)
+            # A confirmed session's reminders were for its old time.
+            await self.reminders.cancel(tx, sessions.booking_ref(booking_id))
             await tx.bookings.move_to_slot(
                 booking_id, slot_id, slot.starts_at, slot.ends_at, BookingState.PROPOSED, now
             )

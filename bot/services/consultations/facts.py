@@ -17,6 +17,7 @@ from bot.domain.consultations import (
     BookingState,
     DayAgenda,
     EvidenceQuestion,
+    LateCancellation,
     SessionSoon,
 )
 from bot.domain.dates import riga_midnight
@@ -24,6 +25,7 @@ from bot.domain.reminders import (
     AgendaPayload,
     BookingPayload,
     Fact,
+    LateCancelPayload,
     NoticePayload,
     Reminder,
     ReminderKind,
@@ -55,10 +57,11 @@ class ConsultationFacts:
         reminders.register(ReminderKind.EVIDENCE_AGAIN, self.evidence)
         reminders.register(ReminderKind.AGENDA, self.agenda)
         reminders.register(ReminderKind.NOTICE, self.notice)
+        reminders.register(ReminderKind.LATE_CANCEL, self.late_cancel)
 
     async def _booking(self, reminder: Reminder) -> Booking | None:
         payload = reminder.payload
-        if not isinstance(payload, BookingPayload | NoticePayload):
+        if not isinstance(payload, BookingPayload | NoticePayload | LateCancelPayload):
             return None
         async with self.uow.read() as tx:
             return await tx.bookings.get_booking(payload.booking_id)
@@ -108,3 +111,12 @@ class ConsultationFacts:
         if booking is None or (event in STILL and booking.state not in STILL[event]):
             return None
         return BookingNotice(booking=booking, event=event, role=reminder.role)
+
+    async def late_cancel(self, reminder: Reminder) -> Fact | None:
+        payload = reminder.payload
+        booking = await self._booking(reminder)
+        if not isinstance(payload, LateCancelPayload) or booking is None:
+            return None
+        if booking.state != BookingState.CANCELLED:
+            return None
+        return LateCancellation(booking=booking, hours=payload.hours)

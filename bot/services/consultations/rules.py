@@ -98,9 +98,11 @@ def check_terms(
     if not terms.suitable:
         raise NotAllowed()
     if plan.hours_granted is not None:
-        left = max(0, round(plan.hours_granted * 60) - plan.minutes_used)
-        if left + freed_minutes < slot.minutes:
-            raise NoHoursLeft(minutes=left + freed_minutes)
+        # Not the offer's minutes left: it stops at 0, and the freed minutes must not make
+        # up for hours the plan took away since (a change counts its own minutes once).
+        left = round(plan.hours_granted * 60) - plan.minutes_used + freed_minutes
+        if left < slot.minutes:
+            raise NoHoursLeft(minutes=max(0, left))
     if new and terms.open_count >= config.max_open_bookings:
         raise TooManyOpen(count=config.max_open_bookings)
     return plan.plan_id

@@ -116,12 +116,14 @@ def _parse_rows(reader: Any, header_only: bool) -> Parsed:
         except ValidationError as exc:
             problems.extend((number, _describe(error)) for error in exc.errors())
             continue
-        key = row.key()
-        if key is None:
+        found = row.key()
+        if found is None:
             lines.append((number, row))
             continue
+        # D3 and d3 are one person: a file listing both is wrong.
+        key = tuple(part.casefold() if part else part for part in found)
         if key in first_line:
-            text = f"{row.key_field}: {key[-1]} is already on line {first_line[key]}"
+            text = f"{row.key_field}: {found[-1]} is already on line {first_line[key]}"
             problems.append((number, text))
             continue
         first_line[key] = number

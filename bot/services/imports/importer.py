@@ -59,6 +59,7 @@ from bot.domain.dates import riga_midnight
 from bot.domain.errors import ImportFailed
 from bot.domain.models import Model
 from bot.services.imports.csvfile import Problem, parse_file
+from bot.services.imports.ids import canonical
 from bot.services.imports.lines import (
     AvailabilityLine,
     CatererLine,
@@ -339,7 +340,8 @@ class Importer:
         parsed = await asyncio.to_thread(parse_file, path)
         async with self.uow.write() as tx:
             before = tx.conn.total_changes
-            await _STORE[parsed.kind](tx, parsed.lines, list(parsed.problems))
+            lines = await canonical(tx, parsed.kind, parsed.lines)
+            await _STORE[parsed.kind](tx, lines, list(parsed.problems))
             changed = tx.conn.total_changes - before
         report = ImportReport(kind=parsed.kind, rows=len(parsed.lines), changed=changed)
         log.info(

@@ -8,6 +8,7 @@ personal code (*personas kods*), which the bot never holds. The formats are desc
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from datetime import date, time
 from enum import StrEnum
@@ -45,17 +46,36 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _HOURS = re.compile(r"\d{1,4}(\.\d{1,2})?")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _YEAR = re.compile(r"(\d{4})/(\d{4})")
-# a Latvian personal code as written: DDMMYY-NNNNN (also the newer 32NNNN-NNNNN)
-_CODE_VALUE = re.compile(r"(?<!\d)\d{6}-\d{5}(?!\d)")
+# Hyphens and dashes people and word processors type instead of "-".
+DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+_DASH = re.compile(f"[{DASHES}]")
+# Characters that print as nothing: an id with one inside is the same id without it.
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
+# A Latvian personal code as people write it: DDMMYY-NNNNN with a hyphen, a dash or a
+# space (also the newer 32NNNN-NNNNN), or the 11 digits run together when the first six
+# can be a date (so that a long number such as a phone's is not taken for one).
+_CODE_APART = f"[0-9]{{6}}(?:\\s+|[-{DASHES}])[0-9]{{5}}"
+_CODE_TOGETHER = "(?:0[1-9]|[12][0-9]|3[01])(?:0[1-9]|1[0-2])[0-9]{7}|32[0-9]{9}"
+_CODE_VALUE = re.compile(f"(?<![0-9])(?:{_CODE_APART}|{_CODE_TOGETHER})(?![0-9])")
 CODE_COLUMN = re.compile(r"personas_?kods|personal_?code|person_?code|^pk$")
 
 
 def _plain(text: str) -> str:
     if _CONTROL.search(text):
         raise ValueError("must not contain control characters or line breaks")
-    if _CODE_VALUE.search(text):
+    if _CODE_VALUE.search(unicodedata.normalize("NFKC", text)):
         raise ValueError("looks like a personal code (personas kods), which is never accepted")
     return text
+
+
+def clean_id(value: object) -> object:
+    """An id as the school means it: NFKC (full-width letters, ligatures), no invisible
+    characters, every kind of hyphen as "-", trimmed. Letter case stays as written, and
+    ids are matched regardless of it (:mod:`.ids`)."""
+    if not isinstance(value, str):
+        return value
+    text = unicodedata.normalize("NFKC", value)
+    return _DASH.sub("-", _INVISIBLE.sub("", text)).strip()
 
 
 def _id(text: str) -> str:
@@ -119,7 +139,12 @@ def _weekday_or(value: object) -> object:
     return None if value in (None, "") else _weekday(value)
 
 
-Id = Annotated[str, StringConstraints(min_length=1, max_length=64), AfterValidator(_id)]
+Id = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=64),
+    AfterValidator(_id),
+    BeforeValidator(clean_id),
+]
 OptionalId = Annotated[Id | None, BeforeValidator(_empty_none)]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=120), AfterValidator(_plain)]
 Subject = Annotated[str, StringConstraints(min_length=1, max_length=64), AfterValidator(_plain)]

@@ -108,7 +108,10 @@ class MealsService:
                 raise NotEligible(reasons=child.eligibility.reasons)
             if child.caterer is None:
                 raise NoCaterer()
-            old = child.subscription
+            # A confirmation whose parent erased their account holds nothing to offer again.
+            old = (
+                child.subscription if child.subscription and child.subscription.created_by else None
+            )
             draft = MealDraft(
                 pupil_id=ref.id,
                 step="address",

@@ -24,6 +24,10 @@ What is sent is a fact, not text: the loader of the row's kind (registered by th
 that planned it) reads what the row is about as it stands now, and the Telegram side
 (:class:`~bot.services.reminders.sending.Sender`) puts it into the recipient's words.
 
+AUDIT: a message that shows a pupil's data (``Fact.pupils_shown``) to someone other than
+the pupil is a read, written to the audit log in the transaction that marks it sent, so
+only what Telegram accepted is audited; loaders and renderers write nothing.
+
 Rates: at most ``rate_per_second`` sends a second overall and one a chat every
 ``per_chat_seconds`` (see :class:`~bot.services.pacing.Pacer`). In production PTB's
 ``AIORateLimiter`` also sits under ``bot.send_message``: it keeps the overall 30/s
@@ -47,6 +51,7 @@ from typing import Any
 from bot.clock import Clock
 from bot.config import RemindersConfig
 from bot.domain.dates import RIGA
+from bot.domain.models import Role
 from bot.domain.quiet_hours import QuietHours
 from bot.domain.reminders import Fact, Recipient, Reminder
 from bot.services.reminders.pacing import Pacer, Sleep
@@ -114,6 +119,8 @@ class Dispatcher:
         )
         self._active: set[asyncio.Task[Any]] = set()
         self._unmarked: set[int] = set()
+        # Reads to audit with each 'sent' mark: reminder id -> (reader, action, pupils).
+        self._reads: dict[int, tuple[int, str, tuple[int, ...]]] = {}
         self._mark_lock = asyncio.Lock()
 
     @property
@@ -235,6 +242,10 @@ class Dispatcher:
                 log.exception("reminder %d: unexpected error while sending", reminder.id)
                 self._retry(reminder, f"{type(exc).__name__}: {exc}", report, outcomes)
             else:
+                pupils = fact.pupils_shown()
+                if pupils and reminder.role != Role.PUPIL:
+                    read = (reminder.chat_id, f"sent_{reminder.kind.value}", pupils)
+                    self._reads[reminder.id] = read
                 await self._mark_sent(reminder.id)
                 report.sent += 1
             return
@@ -329,9 +340,15 @@ class Dispatcher:
             if reminder_id not in self._unmarked:
                 return
             ids = sorted(self._unmarked)
+            reads = [self._reads[i] for i in ids if i in self._reads]
+            now = self.clock.now()
             async with self.uow.write() as tx:
-                await tx.reminders.mark_sent(ids, self.clock.now())
+                await tx.reminders.mark_sent(ids, now)
+                for reader, action, pupils in reads:
+                    await tx.audit.add_reads(now, reader, action, pupils)
             self._unmarked.difference_update(ids)
+            for reminder_id in ids:
+                self._reads.pop(reminder_id, None)
 
     async def _write_outcomes(self, outcomes: _Outcomes) -> None:
         if not (outcomes.finished or outcomes.later or outcomes.gone):

@@ -87,7 +87,8 @@ class ReminderService:
     async def plan(self, tx: Tx, items: Iterable[Planned]) -> None:
         """Plan every item in the caller's transaction, in one statement."""
         now = self.clock.now()
-        placed = [self._place(item, now) for item in items]
+        # Chat 0 is an erased account's, kept in a record that outlives it: never sent to.
+        placed = [self._place(item, now) for item in items if item.chat_id > 0]
         if not placed:
             return
         await tx.reminders.schedule(placed, _OPTIONAL)
