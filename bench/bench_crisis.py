@@ -10,7 +10,8 @@
 - checking: p50 / p95 / p99 / max of ``detect()`` per message over the evaluation set
   (tests/care/eval_set.tsv) repeated, with the word cache warm, and with it emptied
   before every message (every word looked up afresh); the rules alone, then the rules
-  with the learned net behind them. Goal: p99 < 1 ms.
+  with the learned net behind them; and the p99 of each message's best pass (what is
+  left when a busy machine's preemptions are taken out). Goal: p99 < 1 ms.
 """
 
 from __future__ import annotations
@@ -141,9 +142,14 @@ def run(passes: int) -> dict[str, float]:
         for name, cold in (("warm", False), ("cold", True)):
             timings = _time_checks(passes, cold=cold, learned=learned)
             p50, p95, p99 = (percentile(timings, share) for share in (0.5, 0.95, 0.99))
+            # On a busy machine a pass may be preempted mid-message; each message's best
+            # pass shows the work itself.
+            count = len(timings) // passes
+            best = [min(timings[index::count]) for index in range(count)]
             print(
                 f"  {label}, {name} word cache: p50 {p50:.3f} ms, p95 {p95:.3f} ms,"
-                f" p99 {p99:.3f} ms, max {max(timings):.3f} ms (goal p99 < {GOAL_P99_MS:g} ms)"
+                f" p99 {p99:.3f} ms, max {max(timings):.3f} ms (goal p99 < {GOAL_P99_MS:g} ms);"
+                f" each message's best pass: p99 {percentile(best, 0.99):.3f} ms"
             )
             figures |= {f"crisis{key}_{name}_p50_ms": p50, f"crisis{key}_{name}_p99_ms": p99}
     return figures
