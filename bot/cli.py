@@ -71,9 +71,11 @@ def _parser() -> argparse.ArgumentParser:
         description="Reads lang<TAB>crisis|ordinary<TAB>text lines (# and blank lines skipped)"
         " and prints the figures per language, every miss and false alarm, and a summary."
         " Uses the [care] rules of --config, or of config.toml if it exists, else the"
-        " shipped rules; needs no database.",
+        " shipped rules, then the learned net unless care.learned is false; lists the"
+        " crisis lines only the net found. Needs no database.",
     )
     check.add_argument("file", type=Path, help="a TSV file such as tests/care/eval_set.tsv")
+    check.add_argument("--rules-only", action="store_true", help="leave the learned net out")
     return parser
 
 
@@ -124,7 +126,9 @@ def _care_check(args: argparse.Namespace) -> int:
     # Reviewers run this on a laptop without a bot config: the shipped rules then.
     path = getattr(args, "config", None) or (DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None)
     try:
-        rules = load_config(path).care.word_lists() if path else default_rules()
+        care = load_config(path).care if path else None
+        rules = care.word_lists() if care else default_rules()
+        learned = (care.learned if care else True) and not args.rules_only
         text = args.file.read_text(encoding="utf-8")
     except ConfigError as exc:
         print(f"pumpurs-bot: config error: {exc}", file=sys.stderr)
@@ -132,9 +136,12 @@ def _care_check(args: argparse.Namespace) -> int:
     except (OSError, UnicodeDecodeError) as exc:
         print(f"pumpurs-bot: {args.file}: cannot be read ({exc})", file=sys.stderr)
         return EXIT_FAILED
-    print(f"rules: {f'[care] of {path}' if path else 'shipped'}", file=sys.stderr)
+    net = "on" if learned else "off"
+    print(
+        f"rules: {f'[care] of {path}' if path else 'shipped'}; learned net: {net}", file=sys.stderr
+    )
     report = Report()
-    evaluate(CrisisDetector(rules), read_examples(text, report), report)
+    evaluate(CrisisDetector(rules, learned=learned), read_examples(text, report), report)
     for line in report.lines():
         print(line)
     return 0

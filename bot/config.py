@@ -230,6 +230,8 @@ class CareConfig(_Section):
     words_file: Path | None = None
     # Terms and group words added to the rules in force.
     extra_words: ExtraWordsConfig = ExtraWordsConfig()
+    # The learned net behind the rules: alerts on what the rules let pass when it is sure.
+    learned: bool = True
     # Alert the school's on-duty specialists when a pupil or parent writes words of crisis.
     on_duty_alert: bool = True
     # At most one alert about the same pupil in this many minutes (the helplines always show).

@@ -19,6 +19,7 @@ CATEGORY_NAMES = {
     "self_harm": N_("self-harm"),
     "sexual_abuse": N_("sexual abuse"),
     "abuse": N_("abuse or violence at home"),
+    "unspecified": N_("words of crisis"),  # the learned net's: it does not tell which
     "violence": N_("abuse or violence at home"),  # the name of older events
 }
 UNKNOWN_CATEGORY = N_("crisis")

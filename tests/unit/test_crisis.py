@@ -52,7 +52,7 @@ def test_russian_in_latin_letters_meets_the_cyrillic_word(cyrillic: str, latin: 
 
 def test_categories_are_in_severity_order_and_keep_the_stored_values() -> None:
     assert [c.value for c in CrisisCategory] == [
-        "suicide", "overdose", "danger", "self_harm", "sexual_abuse", "abuse"
+        "suicide", "overdose", "danger", "self_harm", "sexual_abuse", "abuse", "unspecified"
     ]  # fmt: skip
 
 

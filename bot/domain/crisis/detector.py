@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.domain.crisis.forms import Forms, forms_for, shipped_near_words, words_needing_forms
+from bot.domain.crisis.learned import LEARNED_RULE, shipped_model
 from bot.domain.crisis.lexicon import LANGUAGE_BITS, Hit, Lexicon
 from bot.domain.crisis.model import LANGUAGES, About, CrisisCategory, CrisisMatch, RuleSet
 from bot.domain.crisis.rules import default_rules, rule_word
@@ -71,8 +72,15 @@ class CrisisDetector:
         rules: RuleSet,
         forms: Forms | None = None,
         near_words: frozenset[str] | None = None,
+        *,
+        learned: bool = False,
     ) -> None:
-        """Compile ``rules``; ``forms`` and ``near_words`` default to the shipped tables."""
+        """Compile ``rules``; ``forms`` and ``near_words`` default to the shipped tables.
+
+        With ``learned``, the learned net (:mod:`bot.domain.crisis.learned`) looks at
+        what the rules let pass.
+        """
+        self._net = shipped_model() if learned else None
         if forms is None and near_words is None:
             self._lexicon = _shipped_lexicon(rules.model_dump_json())
         else:
@@ -114,7 +122,7 @@ class CrisisDetector:
         hits = [self._lexicon.lookup(word) for word in words]
         found = self._occurrences(hits)
         if not found:
-            return None
+            return self._learned(text, hits, found)
         categories: list[CrisisCategory] = []
         first: tuple[_Rule, _Found] | None = None
         for rule in self._rules:
@@ -125,7 +133,7 @@ class CrisisDetector:
                 categories.append(rule.category)
                 first = first or (rule, match)
         if first is None:
-            return None
+            return self._learned(text, hits, found)
         rule, match = first
         # Words of more than one language ("suicid*"): the language most words are in.
         score = {
@@ -141,6 +149,25 @@ class CrisisDetector:
             about=rule.about or self._about(found, match),
             language=language,
             rule=rule.name,
+        )
+
+    def _learned(
+        self, text: str, hits: Sequence[tuple[Hit, ...]], found: dict[int, list[Occurrence]]
+    ) -> CrisisMatch | None:
+        """The net's match, when it is on and sure enough; about whom as for a rule."""
+        position = self._net.strongest_word(text) if self._net is not None else None
+        if position is None:
+            return None
+        score = {
+            lang: sum(any(b & bit for _, b, _ in h) for h in hits)
+            for lang, bit in LANGUAGE_BITS.items()
+        }
+        cyrillic = any("\u0400" <= ch <= "\u04ff" for ch in text)
+        return CrisisMatch(
+            categories=(CrisisCategory.UNSPECIFIED,),
+            about=self._about(found, _Found(position, position, -1)),
+            language=max(LANGUAGES, key=lambda lang: (score[lang], cyrillic and lang == "ru")),
+            rule=LEARNED_RULE,
         )
 
     def _occurrences(self, hits: Sequence[tuple[Hit, ...]]) -> dict[int, list[Occurrence]]:

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from bot.domain.crisis.detector import CrisisDetector
+from bot.domain.crisis.learned import LEARNED_RULE
 from bot.domain.crisis.model import LANGUAGES, CrisisMatch
 
 LABELS = ("crisis", "ordinary")
@@ -55,6 +56,8 @@ class Report:
     overall: Figures = field(default_factory=Figures)
     missed: list[Example] = field(default_factory=list)
     false_alarms: list[tuple[Example, CrisisMatch]] = field(default_factory=list)
+    # Crisis lines the rules let pass and the learned net found.
+    learned: list[Example] = field(default_factory=list)
     malformed: list[int] = field(default_factory=list)
 
     def lines(self) -> list[str]:
@@ -69,6 +72,7 @@ class Report:
             f"false alarm\t{e.language}\t{e.label}\t{e.text}\t({m.category}: {m.rule})"
             for e, m in self.false_alarms
         ]
+        out += [f"found by the net\t{e.language}\t{e.label}\t{e.text}" for e in self.learned]
         out.append(self.overall.line("all"))
         return out
 
@@ -104,6 +108,8 @@ def evaluate(
                 figures.alarms += match is not None
         if example.label == "crisis" and match is None:
             report.missed.append(example)
+        elif example.label == "crisis" and match is not None and match.rule == LEARNED_RULE:
+            report.learned.append(example)
         elif example.label == "ordinary" and match is not None:
             report.false_alarms.append((example, match))
     return report

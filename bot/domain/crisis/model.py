@@ -17,6 +17,7 @@ class CrisisCategory(StrEnum):
 
     A danger to life comes first (intent, an overdose taken, a threat by someone), then
     harm already being done. The values are stored in the database: never rename one.
+    "unspecified" is the learned net's, which tells crisis from ordinary, not which one.
     """
 
     SUICIDE = "suicide"
@@ -25,6 +26,7 @@ class CrisisCategory(StrEnum):
     SELF_HARM = "self_harm"
     SEXUAL_ABUSE = "sexual_abuse"
     ABUSE = "abuse"
+    UNSPECIFIED = "unspecified"
 
 
 class About(StrEnum):

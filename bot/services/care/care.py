@@ -69,7 +69,7 @@ class CareService:
         self.config = config
         self.reminders = reminders
         self.quiet = quiet
-        self.detector = CrisisDetector(config.word_lists())
+        self.detector = CrisisDetector(config.word_lists(), learned=config.learned)
 
     def register(self, reminders: ReminderService) -> None:
         reminders.register(ReminderKind.CRISIS_ALERT, self.alert_fact)
