@@ -23,6 +23,7 @@ from bot.services.consultations.booking import BookingService
 from bot.services.consultations.desk import DeskService
 from bot.services.consultations.facts import ConsultationFacts
 from bot.services.figures.meals import MealFigures
+from bot.services.figures.report import FiguresService
 from bot.services.imports.importer import Importer
 from bot.services.internship.claims import ClaimsService
 from bot.services.internship.internship import InternshipService
@@ -63,6 +64,7 @@ class Services:
     internship: InternshipService
     claims: ClaimsService
     meal_figures: MealFigures
+    figures: FiguresService
     importer: Importer
     retention: RetentionService
 
@@ -112,6 +114,7 @@ class Services:
             internship=InternshipService(uow, clock, config.meals, rules, questions),
             claims=claims,
             meal_figures=MealFigures(uow, clock, rules),
+            figures=FiguresService(uow, clock),
             importer=Importer(uow),
             retention=RetentionService(uow, clock, config.privacy),
         )

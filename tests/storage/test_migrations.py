@@ -11,6 +11,7 @@ from storage.db import migration_scripts, split_statements
 from tests.factories import make_world
 
 LATEST = migration_scripts()[-1][0]
+VERSIONS = [version for version, _, _ in migration_scripts()]
 
 
 async def schema(db: Database) -> list[tuple[str, str]]:
@@ -20,8 +21,11 @@ async def schema(db: Database) -> list[tuple[str, str]]:
         return [(row[0], row[1]) for row in await cursor.fetchall()]
 
 
-def test_migrations_are_numbered_one_to_n_without_gaps() -> None:
-    assert [version for version, _, _ in migration_scripts()] == list(range(1, LATEST + 1))
+def test_migrations_are_numbered_from_one_each_number_once() -> None:
+    # Numbers are reserved per branch, so a branch may have a gap until the others land.
+    first, *_ = VERSIONS
+    assert first == 1
+    assert sorted(set(VERSIONS)) == VERSIONS
 
 
 async def test_an_empty_database_migrates_to_the_latest_version(tmp_path: Path) -> None:
@@ -33,7 +37,7 @@ async def test_an_empty_database_migrates_to_the_latest_version(tmp_path: Path) 
             assert (await cursor.fetchone())[0] == 1
 
 
-@pytest.mark.parametrize("start", range(1, LATEST + 1))
+@pytest.mark.parametrize("start", VERSIONS)
 async def test_a_database_of_any_earlier_version_migrates_forward_keeping_data(
     tmp_path: Path, start: int
 ) -> None:

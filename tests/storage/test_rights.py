@@ -23,6 +23,7 @@ from bot.clock import FakeClock
 from bot.config import Config
 from bot.domain.actor import Actor
 from bot.domain.errors import DomainError, NotAllowed, NotLinked
+from bot.domain.figures import Scope, semester_period
 from bot.domain.meals import FailReason, SubscriptionState
 from bot.domain.models import Role
 from bot.domain.questions import DayOff
@@ -33,6 +34,7 @@ from tests.factories import make_world as make_school
 
 RIGA = ZoneInfo("Europe/Riga")
 SESSION = datetime(2026, 12, 3, 14, 0, tzinfo=RIGA)
+PERIOD = semester_period("2026/2027-1")
 
 # One account of each kind; "student" is the vocational pupil of the other school.
 ACCOUNTS = {
@@ -290,6 +292,22 @@ ROWS: list[Row] = [
     ),
     # figures: coordinators, of their schools or region
     row("meal_figures.figures_for", COORDINATORS, lambda s, a, w: s.meal_figures.figures_for(a)),
+    row(
+        "figures.report",
+        {"coordinator"},
+        lambda s, a, w: s.figures.report(a, Scope.school("S1"), PERIOD),
+    ),
+    row(
+        "figures.report",
+        {"regional"},
+        lambda s, a, w: s.figures.report(a, Scope.region("R2"), PERIOD),
+        "region",
+    ),
+    row(
+        "figures.not_used",
+        {"coordinator"},
+        lambda s, a, w: s.figures.not_used(a, "S1", PERIOD),
+    ),
 ]
 
 # Methods that take an Actor but need no row: they work inside a caller's transaction
