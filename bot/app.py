@@ -52,6 +52,8 @@ from handlers.care import notices as care_notices
 from handlers.consultations import booking, desk, free_time
 from handlers.consultations import notices as consultation_notices
 from handlers.consultations import wiring as consultations_wiring
+from handlers.figures import notices as figures_notices
+from handlers.figures import wiring as figures_wiring
 from handlers.internship import claims, student
 from handlers.internship import notices as internship_notices
 from handlers.internship import wiring as internship_wiring
@@ -165,6 +167,7 @@ def _add_handlers(app: BotApp, services: Services) -> None:
         *consultations_wiring.handlers(),
         *meals_wiring.handlers(),
         *internship_wiring.handlers(),
+        *figures_wiring.handlers(),
     ):
         app.add_handler(handler)
     # Typed answers: a message that answers its sender's open question, routed by the
@@ -196,6 +199,7 @@ def renderers() -> Renderers:
     meal_notices.register(found)
     internship_notices.register(found)
     care_notices.register(found)
+    figures_notices.register(found)
     return found
 
 
@@ -246,6 +250,7 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
 async def _nightly(context: BotContext) -> None:
     await context.services.deliveries.plan_ahead()
     await context.services.retention.erase_old_free_text()
+    await context.services.digest.plan_digests()
 
 
 async def _post_stop(app: Application[Any, Any, Any, Any, Any, Any]) -> None:

@@ -22,7 +22,9 @@ from bot.services.consultations.availability import AvailabilityService
 from bot.services.consultations.booking import BookingService
 from bot.services.consultations.desk import DeskService
 from bot.services.consultations.facts import ConsultationFacts
+from bot.services.figures.digest import DigestService
 from bot.services.figures.meals import MealFigures
+from bot.services.figures.nudges import NudgeService
 from bot.services.figures.report import FiguresService
 from bot.services.imports.importer import Importer
 from bot.services.internship.claims import ClaimsService
@@ -65,6 +67,8 @@ class Services:
     claims: ClaimsService
     meal_figures: MealFigures
     figures: FiguresService
+    nudges: NudgeService
+    digest: DigestService
     importer: Importer
     retention: RetentionService
 
@@ -93,6 +97,11 @@ class Services:
         MealFacts(uow).register(reminders)
         claims.register(reminders)
         care.register(reminders)
+        figures = FiguresService(uow, clock)
+        nudges = NudgeService(uow, clock, reminders, figures)
+        nudges.register(reminders)
+        digest = DigestService(uow, clock, config.figures, reminders, figures)
+        digest.register(reminders)
         return cls(
             config=config,
             clock=clock,
@@ -114,7 +123,9 @@ class Services:
             internship=InternshipService(uow, clock, config.meals, rules, questions),
             claims=claims,
             meal_figures=MealFigures(uow, clock, rules),
-            figures=FiguresService(uow, clock),
+            figures=figures,
+            nudges=nudges,
+            digest=digest,
             importer=Importer(uow),
             retention=RetentionService(uow, clock, config.privacy),
         )

@@ -9,6 +9,7 @@ from bot.i18n import Texts
 from handlers.accounts import routes as accounts
 from handlers.buttons import Route
 from handlers.consultations import routes as consultations
+from handlers.figures import routes as figures
 from handlers.internship import routes as internship
 from handlers.meals import routes as meals
 from handlers.reminders import routes as reminders
@@ -39,8 +40,10 @@ MENU: dict[Role, list[tuple[str, Route]]] = {
         (N_("⚙️ Settings"), reminders.SETTINGS),
     ],
     Role.COORDINATOR: [
+        (N_("📊 Figures"), figures.HOME),
         (N_("📊 Meal figures"), meals.FIGURES),
         (N_("🧾 Transport claims"), internship.CLAIMS),
+        (N_("⚙️ Settings"), reminders.SETTINGS),
     ],
     Role.CATERER: [
         (N_("🚚 Today's deliveries"), meals.CATERER_TODAY),

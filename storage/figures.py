@@ -9,6 +9,7 @@ costs a few scans, never a query per pupil.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -21,8 +22,8 @@ from bot.domain.figures import (
     Sessions,
     Usage,
 )
-from bot.domain.models import MeasureKind, Model
-from storage.db import Repo, to_db_time
+from bot.domain.models import MeasureKind, Model, Role
+from storage.db import Repo, from_db_time, to_db_time
 
 _SCOPE = "(SELECT value FROM json_each(:schools))"
 _KINDS = "('subject_consultation', 'emotional_support')"
@@ -194,6 +195,14 @@ class NotUsed(Model):
     granted_minutes: int | None  # None: no hour limit
 
 
+class WaitingClaim(Model):
+    claim_id: int
+    pupil_name: str
+    kind: str
+    amount_cents: int
+    submitted_at: datetime
+
+
 class Window(Model):
     """The parameters every figure query takes."""
 
@@ -310,4 +319,81 @@ class FiguresRepo(Repo):
         return [
             (row["school_id"], Care(**_fields(row, Care)))
             for row in await self.all(_CARE, w.args())
+        ]
+
+    # --- the support nudge and the digest -----------------------------------------------
+
+    async def family_chats(self, pupil_ids: Sequence[int]) -> list[tuple[int, int, Role]]:
+        """(pupil, chat, role) of the active accounts of these pupils and their parents."""
+        rows = await self.all(
+            "SELECT l.person_id AS pupil_id, l.telegram_id, 'pupil' AS role"
+            " FROM account_links l JOIN accounts a ON a.telegram_id = l.telegram_id"
+            " WHERE a.active = 1 AND l.role = 'pupil'"
+            " AND l.person_id IN (SELECT value FROM json_each(:ids))"
+            " UNION"
+            " SELECT gp.pupil_id, l.telegram_id, 'guardian' FROM guardian_pupils gp"
+            " JOIN guardians g ON g.id = gp.guardian_id AND g.left_on IS NULL"
+            " JOIN account_links l ON l.role = 'guardian' AND l.person_id = g.id"
+            " JOIN accounts a ON a.telegram_id = l.telegram_id AND a.active = 1"
+            " WHERE gp.pupil_id IN (SELECT value FROM json_each(:ids))"
+            " ORDER BY 1, 3 DESC, 2",
+            {"ids": json.dumps(list(pupil_ids))},
+        )
+        return [(row[0], row[1], Role(row[2])) for row in rows]
+
+    async def planned_refs(self, kind: str, refs: Sequence[str]) -> set[tuple[int, str]]:
+        """(chat, ref) of the reminders of ``kind`` already planned for these refs."""
+        rows = await self.all(
+            "SELECT chat_id, ref FROM reminders WHERE kind = ?"
+            " AND ref IN (SELECT value FROM json_each(?))",
+            (kind, json.dumps(list(refs))),
+        )
+        return {(row[0], row[1]) for row in rows}
+
+    async def has_support_in_use(self, pupil_id: int, on: date) -> bool:
+        """Whether the pupil's plan in force has a session held or booked."""
+        row = await self.one(
+            "SELECT 1 FROM bookings b JOIN plans p ON p.id = b.plan_id"
+            " WHERE p.pupil_id = ? AND p.starts_on <= ? AND p.ends_on >= ?"
+            " AND b.state IN ('held', 'requested', 'proposed', 'confirmed') LIMIT 1",
+            (pupil_id, on.isoformat(), on.isoformat()),
+        )
+        return row is not None
+
+    async def coordinator_chats(self) -> list[int]:
+        """The active accounts linked as a coordinator (of a school or a region)."""
+        rows = await self.all(
+            "SELECT DISTINCT l.telegram_id FROM account_links l"
+            " JOIN accounts a ON a.telegram_id = l.telegram_id AND a.active = 1"
+            " WHERE l.role = 'coordinator' ORDER BY 1"
+        )
+        return [row[0] for row in rows]
+
+    async def stale_requests(self, schools: Sequence[str], before: datetime, now: datetime) -> int:
+        """Requests made before ``before`` still waiting for a specialist, for a coming time."""
+        row = await self.one(
+            "SELECT count(*) FROM bookings b JOIN pupils p ON p.id = b.pupil_id"
+            " WHERE p.school_id IN (SELECT value FROM json_each(?)) AND b.state = 'requested'"
+            " AND b.created_at < ? AND b.starts_at > ?",
+            (json.dumps(list(schools)), to_db_time(before), to_db_time(now)),
+        )
+        return int(row[0]) if row else 0
+
+    async def waiting_claims(self, schools: Sequence[str]) -> list[WaitingClaim]:
+        rows = await self.all(
+            "SELECT c.id, p.display_name, c.kind, c.amount_cents, c.submitted_at"
+            " FROM transport_claims c JOIN pupils p ON p.id = c.pupil_id"
+            " WHERE c.school_id IN (SELECT value FROM json_each(?)) AND c.state = 'submitted'"
+            " ORDER BY c.submitted_at, c.id",
+            (json.dumps(list(schools)),),
+        )
+        return [
+            WaitingClaim(
+                claim_id=row[0],
+                pupil_name=row[1],
+                kind=row[2],
+                amount_cents=row[3],
+                submitted_at=from_db_time(row[4]),
+            )
+            for row in rows
         ]

@@ -84,6 +84,7 @@ class Booking(Model):
     specialist_name: str
     specialist_kind: SpecialistKind
     urgent: bool = False
+    ended_by: Role | None = None  # the role of whoever cancelled or declined it
 
     @property
     def is_open(self) -> bool:

@@ -153,6 +153,22 @@ def this_semester(today: date) -> Period:
     return semester_period(f"{today.year - 1}/{today.year}-2")
 
 
+# What the bot offers to pick, counted back from today: this and last week, this and
+# last month, this semester.
+RELATIVE = ("w0", "w1", "m0", "m1", "s0")
+
+
+def relative_period(word: str, today: date) -> Period:
+    if word not in RELATIVE:
+        raise BadPeriod()
+    back = int(word[1])
+    if word[0] == "w":
+        return this_week(today, back)
+    if word[0] == "m":
+        return this_month(today, back)
+    return this_semester(today)
+
+
 # --- scopes -------------------------------------------------------------------------------
 
 

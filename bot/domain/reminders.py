@@ -28,6 +28,10 @@ class ReminderKind(StrEnum):
     CATERER_LIST = "caterer_list"
     MEAL_NOT_RECEIVED = "meal_not_received"
     CLAIM_DECIDED = "claim_decided"
+    CLAIM_SUBMITTED = "claim_submitted"  # a new internship claim, to the school coordinators
+    WEEKLY_DIGEST = "weekly_digest"  # last week's figures, to every coordinator
+    SUPPORT_NUDGE = "support_nudge"  # "your plan's consultations are waiting for you"
+    BROADCAST = "broadcast"  # a coordinator's message to the school's families
 
 
 class ReminderState(StrEnum):
@@ -77,6 +81,18 @@ class ClaimPayload(Payload):
     claim_id: int
 
 
+class DigestPayload(Payload):
+    week: str  # the ISO week the digest is about, e.g. 2026-W49
+
+
+class NudgePayload(Payload):
+    pupil_id: int
+
+
+class BroadcastPayload(Payload):
+    broadcast_id: int
+
+
 PAYLOADS: dict[ReminderKind, type[Payload]] = {
     ReminderKind.SESSION: BookingPayload,
     ReminderKind.EVIDENCE: BookingPayload,
@@ -89,6 +105,10 @@ PAYLOADS: dict[ReminderKind, type[Payload]] = {
     ReminderKind.CATERER_LIST: CatererListPayload,
     ReminderKind.MEAL_NOT_RECEIVED: DeliveryPayload,
     ReminderKind.CLAIM_DECIDED: ClaimPayload,
+    ReminderKind.CLAIM_SUBMITTED: ClaimPayload,
+    ReminderKind.WEEKLY_DIGEST: DigestPayload,
+    ReminderKind.SUPPORT_NUDGE: NudgePayload,
+    ReminderKind.BROADCAST: BroadcastPayload,
 }
 
 

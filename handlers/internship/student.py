@@ -21,6 +21,10 @@ MEASURES = {
     Measure.INTERNSHIP_ACCOMMODATION: N_("Accommodation"),
     Measure.INTERNSHIP_MEALS: N_("Meals during the internship"),
 }
+CLAIM_KINDS = {
+    "transport": N_("transport"),
+    "accommodation": N_("accommodation"),
+}
 CLAIM_STATES = {
     ClaimState.SUBMITTED: N_("waiting for the coordinator"),
     ClaimState.APPROVED: N_("approved"),

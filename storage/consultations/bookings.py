@@ -50,6 +50,7 @@ def _booking(row: aiosqlite.Row) -> Booking:
         specialist_name=row["specialist_name"],
         specialist_kind=SpecialistKind(row["specialist_kind"]),
         urgent=bool(row["urgent"]),
+        ended_by=Role(row["ended_by"]) if row["ended_by"] else None,
     )
 
 
@@ -153,6 +154,17 @@ class BookingsRepo(Repo):
                 to_db_time(now),
                 booking_id,
             ),
+        )
+
+    async def set_ended_by(self, booking_id: int, role: Role) -> None:
+        """Who ended the booking (the figures count cancellations by whom)."""
+        await self.run("UPDATE bookings SET ended_by = ? WHERE id = ?", (role.value, booking_id))
+
+    async def mark_answered(self, booking_id: int, now: datetime) -> None:
+        """The specialist's first answer to a request (the figures' time to answer)."""
+        await self.run(
+            "UPDATE bookings SET answered_at = ? WHERE id = ? AND answered_at IS NULL",
+            (to_db_time(now), booking_id),
         )
 
     async def set_call_link(self, booking_id: int, call_link: str) -> None:

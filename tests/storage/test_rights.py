@@ -308,6 +308,11 @@ ROWS: list[Row] = [
         {"coordinator"},
         lambda s, a, w: s.figures.not_used(a, "S1", PERIOD),
     ),
+    row(
+        "nudges.remind_not_used",
+        {"coordinator"},
+        lambda s, a, w: s.nudges.remind_not_used(a, "S1", PERIOD),
+    ),
 ]
 
 # Methods that take an Actor but need no row: they work inside a caller's transaction
