@@ -30,6 +30,7 @@ from bot.domain.errors import N_
 from bot.domain.models import LANGUAGES
 from bot.domain.questions import (
     BookingNote,
+    BroadcastAnswer,
     CallDetails,
     CancelReason,
     ClaimAnswer,
@@ -38,6 +39,7 @@ from bot.domain.questions import (
     MealAnswer,
     OneOffTime,
     ReturnReason,
+    SpecialistAnswer,
     WeeklyHours,
 )
 from bot.i18n import Translator
@@ -46,6 +48,9 @@ from bot.runtime import Services
 from bot.updates import PerUserUpdateProcessor
 from handlers.accounts import start
 from handlers.accounts import wiring as accounts_wiring
+from handlers.admin import adding as admin_adding
+from handlers.admin import notices as admin_notices
+from handlers.admin import wiring as admin_wiring
 from handlers.answers import Answers
 from handlers.care import crisis
 from handlers.care import notices as care_notices
@@ -168,6 +173,7 @@ def _add_handlers(app: BotApp, services: Services) -> None:
         *meals_wiring.handlers(),
         *internship_wiring.handlers(),
         *figures_wiring.handlers(),
+        *admin_wiring.handlers(),
     ):
         app.add_handler(handler)
     # Typed answers: a message that answers its sender's open question, routed by the
@@ -183,6 +189,8 @@ def _add_handlers(app: BotApp, services: Services) -> None:
     answers.on(MealAnswer, family.typed_step)
     answers.on_photo(ClaimAnswer, student.typed_claim)
     answers.on(ReturnReason, claims.typed_reason)
+    answers.on(SpecialistAnswer, admin_adding.typed_specialist)
+    answers.on(BroadcastAnswer, admin_adding.typed_message)
     app.add_handler(answers.handler(services.questions))
     # Last: what no feature took. A typed code, unknown text, other media, stale buttons.
     app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, start.text_message))
@@ -200,6 +208,7 @@ def renderers() -> Renderers:
     internship_notices.register(found)
     care_notices.register(found)
     figures_notices.register(found)
+    admin_notices.register(found)
     return found
 
 

@@ -16,6 +16,9 @@ from bot.config import Config
 from bot.domain.eligibility import load_rules
 from bot.services.accounts.accounts import AccountService
 from bot.services.accounts.linking import LinkingService
+from bot.services.admin.messages import MessagesService
+from bot.services.admin.people import AdminService
+from bot.services.admin.specialists import SpecialistsService
 from bot.services.care.care import CareService
 from bot.services.consultations.answers import AnswersService
 from bot.services.consultations.availability import AvailabilityService
@@ -69,6 +72,9 @@ class Services:
     figures: FiguresService
     nudges: NudgeService
     digest: DigestService
+    admin: AdminService
+    specialists: SpecialistsService
+    messages: MessagesService
     importer: Importer
     retention: RetentionService
 
@@ -102,6 +108,9 @@ class Services:
         nudges.register(reminders)
         digest = DigestService(uow, clock, config.figures, reminders, figures)
         digest.register(reminders)
+        linking = LinkingService(uow, clock, config.linking)
+        messages = MessagesService(uow, clock, reminders, questions)
+        messages.register(reminders)
         return cls(
             config=config,
             clock=clock,
@@ -112,7 +121,7 @@ class Services:
             dispatcher=Dispatcher(uow, reminders),
             reminder_settings=ReminderSettings(uow, reminders),
             accounts=AccountService(uow, clock),
-            linking=LinkingService(uow, clock, config.linking),
+            linking=linking,
             care=care,
             availability=availability,
             booking=BookingService(*consultations),
@@ -126,6 +135,9 @@ class Services:
             figures=figures,
             nudges=nudges,
             digest=digest,
+            admin=AdminService(uow, clock, reminders, linking, deliveries, questions),
+            specialists=SpecialistsService(uow, clock, questions),
+            messages=messages,
             importer=Importer(uow),
             retention=RetentionService(uow, clock, config.privacy),
         )

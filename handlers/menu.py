@@ -7,6 +7,7 @@ from bot.domain.errors import N_
 from bot.domain.models import Role
 from bot.i18n import Texts
 from handlers.accounts import routes as accounts
+from handlers.admin import routes as admin
 from handlers.buttons import Route
 from handlers.consultations import routes as consultations
 from handlers.figures import routes as figures
@@ -41,6 +42,7 @@ MENU: dict[Role, list[tuple[str, Route]]] = {
     ],
     Role.COORDINATOR: [
         (N_("📊 Figures"), figures.HOME),
+        (N_("🏫 My school"), admin.HOME),
         (N_("📊 Meal figures"), meals.FIGURES),
         (N_("🧾 Transport claims"), internship.CLAIMS),
         (N_("⚙️ Settings"), reminders.SETTINGS),

@@ -88,6 +88,8 @@ def booking_notice(fact: BookingNotice, to: Recipient, t: Texts) -> Reply:
         lines.append(t("Pupil: {name}", name=booking.pupil_name))
     if booking.reason and event in (BookingEvent.CANCELLED, BookingEvent.DECLINED):
         lines.append(t("Reason: {reason}", reason=booking.reason))
+    if event == BookingEvent.CANCELLED and booking.ended_by == Role.COORDINATOR:
+        lines.append(t("The school cancelled it: one of you no longer takes part."))
     if booking.call_link and booking.state == BookingState.CONFIRMED:
         lines.append(t("Call: {link}", link=booking.call_link))
     rows: tuple[tuple[tuple[str, str], ...], ...]

@@ -22,10 +22,11 @@ import pytest
 from bot.clock import FakeClock
 from bot.config import Config
 from bot.domain.actor import Actor
+from bot.domain.admin import Audience
 from bot.domain.errors import DomainError, NotAllowed, NotLinked
 from bot.domain.figures import Scope, semester_period
 from bot.domain.meals import FailReason, SubscriptionState
-from bot.domain.models import Role
+from bot.domain.models import Role, SpecialistKind
 from bot.domain.questions import DayOff
 from bot.domain.reminders import ReminderKind
 from bot.runtime import Services
@@ -308,6 +309,53 @@ ROWS: list[Row] = [
         {"coordinator"},
         lambda s, a, w: s.figures.not_used(a, "S1", PERIOD),
     ),
+    # running a school: a coordinator of the person's own school only
+    row("admin.school", {"coordinator"}, lambda s, a, w: s.admin.school(a, "S1")),
+    row(
+        "admin.people",
+        {"coordinator"},
+        lambda s, a, w: s.admin.people(a, "S1", Role.PUPIL, None, 0),
+    ),
+    row(
+        "admin.person",
+        {"coordinator"},
+        lambda s, a, w: s.admin.person(a, Role.PUPIL, w.world.pupil_id),
+    ),
+    row(
+        "admin.new_code",
+        {"coordinator"},
+        lambda s, a, w: s.admin.new_code(a, Role.GUARDIAN, w.world.guardian_id),
+    ),
+    row(
+        "admin.unlink",
+        {"coordinator"},
+        lambda s, a, w: s.admin.unlink(a, Role.SPECIALIST, w.world.psychologist_id),
+    ),
+    row(
+        "admin.mark_left",
+        {"coordinator"},
+        lambda s, a, w: s.admin.mark_left(a, Role.PUPIL, w.world.second_pupil_id),
+    ),
+    row(
+        "admin.set_on_duty",
+        {"coordinator"},
+        lambda s, a, w: s.admin.set_on_duty(a, w.world.teacher_id, True),
+    ),
+    row("specialists.begin", {"coordinator"}, lambda s, a, w: s.specialists.begin(a, "S1")),
+    row("specialists.take_text", COORDINATORS, lambda s, a, w: s.specialists.take_text(a, "X")),
+    row(
+        "specialists.choose_kind",
+        COORDINATORS,
+        lambda s, a, w: s.specialists.choose_kind(a, SpecialistKind.TEACHER),
+    ),
+    row("specialists.finish", COORDINATORS, lambda s, a, w: s.specialists.finish(a, True)),
+    row(
+        "messages.begin",
+        {"coordinator"},
+        lambda s, a, w: s.messages.begin(a, "S1", Audience.GUARDIANS, None),
+    ),
+    row("messages.take_text", COORDINATORS, lambda s, a, w: s.messages.take_text(a, "Hello")),
+    row("messages.send", COORDINATORS, lambda s, a, w: s.messages.send(a)),
     row(
         "nudges.remind_not_used",
         {"coordinator"},
@@ -317,7 +365,12 @@ ROWS: list[Row] = [
 
 # Methods that take an Actor but need no row: they work inside a caller's transaction
 # and are reached only through the methods above.
-INSIDE_TRANSACTIONS = {"questions.ask_in", "questions.current", "questions.end_in"}
+INSIDE_TRANSACTIONS = {
+    "questions.ask_in",
+    "questions.current",
+    "questions.end_in",
+    "admin.leave_in",
+}
 
 
 def methods_taking_an_actor() -> set[str]:
