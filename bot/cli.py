@@ -45,6 +45,13 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("migrate", help="bring the database up to the current schema")
     imp = commands.add_parser("import", help="import schools, people or plans from CSV files")
     imp.add_argument("files", nargs="+", type=Path)
+    imp.add_argument(
+        "--full",
+        action="store_true",
+        help="complete files of pupils, guardians or specialists: who of the file's schools"
+        " is missing is marked as left (prints the plan; add --yes to do it)",
+    )
+    imp.add_argument("--yes", action="store_true", help="with --full: do what was printed")
     codes = commands.add_parser("issue-codes", help="write one-time link codes as CSV")
     scope = codes.add_mutually_exclusive_group(required=True)
     scope.add_argument("--school", help="the school's id")
@@ -120,6 +127,8 @@ async def _offline(args: argparse.Namespace, config: Config) -> int:
             version = await services.db.schema_version()
             print(f"database {config.database.path} at schema version {version}")
             return 0
+        if args.command == "import" and args.full:
+            return await _import_full(services, args.files, args.yes)
         if args.command == "import":
             return await _import(services, args.files)
         if args.command == "issue-codes":
@@ -213,6 +222,27 @@ async def _import(services: Services, files: list[Path]) -> int:
         except ImportFailed as exc:
             return _refused(f"{path}: ", exc)
         print(f"{path}: {report.kind}, {report.rows} rows, {report.changed} changed")
+    return 0
+
+
+async def _import_full(services: Services, files: list[Path], yes: bool) -> int:
+    """Print what each complete file would change; with ``yes``, change it."""
+    for path in files:
+        try:
+            plan = await services.full_import.plan(path)
+        except ImportFailed as exc:
+            return _refused(f"{path}: ", exc)
+        print(f"{path}: a complete {plan.kind} file of {', '.join(plan.schools)}")
+        for card in plan.leaving:
+            print(f"  marked as left: {card.school_id} {card.external_id} {card.name}")
+        for card in plan.back:
+            print(f"  back again: {card.school_id} {card.external_id} {card.name}")
+        print(f"  {len(plan.leaving)} marked as left, {len(plan.back)} back")
+        if yes:
+            report, _ = await services.full_import.apply(path)
+            print(f"{path}: {report.kind}, {report.rows} rows, {report.changed} changed; done")
+    if not yes:
+        print("Nothing was changed. Run again with --yes to do it.")
     return 0
 
 

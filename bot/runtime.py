@@ -29,6 +29,7 @@ from bot.services.figures.digest import DigestService
 from bot.services.figures.meals import MealFigures
 from bot.services.figures.nudges import NudgeService
 from bot.services.figures.report import FiguresService
+from bot.services.imports.full import FullImport
 from bot.services.imports.importer import Importer
 from bot.services.internship.claims import ClaimsService
 from bot.services.internship.internship import InternshipService
@@ -76,6 +77,7 @@ class Services:
     specialists: SpecialistsService
     messages: MessagesService
     importer: Importer
+    full_import: FullImport
     retention: RetentionService
 
     @classmethod
@@ -111,6 +113,8 @@ class Services:
         linking = LinkingService(uow, clock, config.linking)
         messages = MessagesService(uow, clock, reminders, questions)
         messages.register(reminders)
+        admin = AdminService(uow, clock, reminders, linking, deliveries, questions)
+        importer = Importer(uow)
         return cls(
             config=config,
             clock=clock,
@@ -135,10 +139,11 @@ class Services:
             figures=figures,
             nudges=nudges,
             digest=digest,
-            admin=AdminService(uow, clock, reminders, linking, deliveries, questions),
+            admin=admin,
             specialists=SpecialistsService(uow, clock, questions),
             messages=messages,
-            importer=Importer(uow),
+            importer=importer,
+            full_import=FullImport(uow, clock, importer, admin),
             retention=RetentionService(uow, clock, config.privacy),
         )
 
