@@ -133,7 +133,9 @@ class Services:
             answers=AnswersService(*consultations),
             meals=MealsService(uow, clock, rules, deliveries, questions),
             deliveries=deliveries,
-            internship=InternshipService(uow, clock, config.meals, rules, questions),
+            internship=InternshipService(
+                uow, clock, config.meals, rules, questions, reminders, deliveries
+            ),
             claims=claims,
             meal_figures=MealFigures(uow, clock, rules),
             figures=figures,

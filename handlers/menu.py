@@ -31,6 +31,7 @@ MENU: dict[Role, list[tuple[str, Route]]] = {
         (N_("📅 Book a consultation"), consultations.BOOK_START),
         (N_("🗓 My consultations"), consultations.MY_LIST),
         (N_("🍲 Meals at home"), meals.MEALS),
+        (N_("🧾 Internship support"), internship.FAMILY),
         (N_("⚙️ Settings"), reminders.SETTINGS),
     ],
     Role.SPECIALIST: [
@@ -44,7 +45,7 @@ MENU: dict[Role, list[tuple[str, Route]]] = {
         (N_("📊 Figures"), figures.HOME),
         (N_("🏫 My school"), admin.HOME),
         (N_("📊 Meal figures"), meals.FIGURES),
-        (N_("🧾 Transport claims"), internship.CLAIMS),
+        (N_("🧾 Internship claims"), internship.CLAIMS),
         (N_("⚙️ Settings"), reminders.SETTINGS),
     ],
     Role.CATERER: [

@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from bot.domain.eligibility import Reason
 from bot.domain.errors import N_, DomainError, TextTooLong
+from bot.domain.internship import InternshipMeal
 from bot.domain.models import Model
 from bot.domain.reminders import Fact
 
@@ -198,6 +199,7 @@ class CatererList(Fact):
     caterer_id: int
     day: date
     deliveries: tuple[Delivery, ...]
+    internship_meals: tuple[InternshipMeal, ...] = ()
 
 
 class MealNotReceived(Fact):

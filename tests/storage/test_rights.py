@@ -25,6 +25,7 @@ from bot.domain.actor import Actor
 from bot.domain.admin import Audience
 from bot.domain.errors import DomainError, NotAllowed, NotLinked
 from bot.domain.figures import Scope, semester_period
+from bot.domain.internship import ClaimKind
 from bot.domain.meals import FailReason, SubscriptionState
 from bot.domain.models import Role, SpecialistKind
 from bot.domain.questions import DayOff
@@ -277,6 +278,12 @@ ROWS: list[Row] = [
         "internship.begin_claim", {"pupil", "student"}, lambda s, a, w: s.internship.begin_claim(a)
     ),
     row(
+        "internship.begin_claim",
+        {"pupil", "student"},
+        lambda s, a, w: s.internship.begin_claim(a, ClaimKind.ACCOMMODATION),
+        "accommodation",
+    ),
+    row(
         "internship.take_claim_input",
         {"pupil", "student"},
         lambda s, a, w: s.internship.take_claim_input(a, "1.12", None),
@@ -290,6 +297,15 @@ ROWS: list[Row] = [
         "claims.take_return_reason",
         COORDINATORS,
         lambda s, a, w: s.claims.take_return_reason(a, "no ticket"),
+    ),
+    row(
+        "claims.export_payments",
+        {"school2"},
+        lambda s, a, w: s.claims.export_payments(a, "S2", PERIOD),
+    ),
+    row("claims.last_export", {"school2"}, lambda s, a, w: s.claims.last_export(a, "S2")),
+    row(
+        "internship.family_overview", {"guardian"}, lambda s, a, w: s.internship.family_overview(a)
     ),
     # figures: coordinators, of their schools or region
     row("meal_figures.figures_for", COORDINATORS, lambda s, a, w: s.meal_figures.figures_for(a)),
