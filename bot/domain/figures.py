@@ -295,7 +295,8 @@ class SchoolFigures(Model):
     region_id: str = ""
     hours: tuple[Hours, ...] = tuple(Hours(kind=kind) for kind in CONSULTATION_KINDS)
     sessions: Sessions = Sessions()
-    answer_median_hours: float | None = None  # the specialists' median time to answer
+    # The specialists' median time to answer a request (for a session in the period).
+    answer_median_hours: float | None = None
     evidence: Evidence = Evidence()
     usage: Usage = Usage()
     meals: Meals = Meals()

@@ -39,31 +39,37 @@ def summary_rows(report: FiguresReport, t: Texts) -> list[list[Cell]]:
 
 
 def workbook(tables: Sequence[Table], summary: list[list[Cell]], t: Texts) -> bytes:
-    """An XLSX file: a summary sheet, then one sheet per table with a bold header row."""
+    """An XLSX file: a summary sheet, then one sheet per table with a bold header row.
+
+    Written in openpyxl's write-only mode: rows stream out, so the whole country's
+    workbook takes a fraction of the time and memory of building it cell by cell.
+    """
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    book = Workbook(write_only=False)
-    sheet = book.active
-    assert sheet is not None  # noqa: S101 - a new workbook has one sheet
-    sheet.title = _sheet_name(t(N_("Summary")))
-    for row in summary:
-        sheet.append(row)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_sheet_name(t(N_("Summary"))))
     sheet.column_dimensions["A"].width = 18
     sheet.column_dimensions["B"].width = 40
+    for row in summary:
+        sheet.append(row)
     bold = Font(bold=True)
     for found in tables:
         sheet = book.create_sheet(_sheet_name(t(found.title)))
-        sheet.append([t(c.label) for c in found.columns])
-        for cell in sheet[1]:
+        sheet.freeze_panes = "C2" if found.columns[0].key == "school_id" else "A2"
+        header = []
+        for index, column in enumerate(found.columns, 1):
+            label = t(column.label)
+            width = max(10, min(40, len(label) + 2))
+            sheet.column_dimensions[get_column_letter(index)].width = width
+            cell = WriteOnlyCell(sheet, value=label)
             cell.font = bold
+            header.append(cell)
+        sheet.append(header)
         for row in found.rows:
             sheet.append(row)
-        sheet.freeze_panes = "C2" if found.columns[0].key == "school_id" else "A2"
-        for index, column in enumerate(found.columns, 1):
-            width = max(10, min(40, len(t(column.label)) + 2))
-            sheet.column_dimensions[get_column_letter(index)].width = width
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

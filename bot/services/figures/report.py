@@ -8,6 +8,7 @@ read the same :class:`~bot.domain.figures.FiguresReport`.
 
 from __future__ import annotations
 
+import statistics
 from collections import defaultdict
 from datetime import date
 from typing import Any
@@ -75,7 +76,9 @@ class FiguresService:
             hours[sid].append(found)
         for sid, sessions, evidence in await tx.figures.sessions(window):
             parts[sid].update(sessions=sessions, evidence=evidence)
-        medians = await tx.figures.answer_medians(window, by_school=True)
+        answers: dict[str, list[float]] = defaultdict(list)
+        for sid, hours_taken in await tx.figures.answer_hours(window):
+            answers[sid].append(hours_taken)
         for sid, usage in await tx.figures.usage(window):
             parts[sid]["usage"] = (
                 usage if counted else usage.model_copy(update={"under_quarter": 0})
@@ -97,13 +100,13 @@ class FiguresService:
                         **parts.get(ref.id, {}),
                         "hours": tuple(by_kind.get(h.kind, h) for h in base.hours),
                         "claims": tuple(claims[ref.id].get(c.kind, c) for c in base.claims),
-                        "answer_median_hours": medians.get(ref.id),
+                        "answer_median_hours": _median(answers.get(ref.id, [])),
                     }
                 )
             )
         total = total_of("", schools)
-        overall = await tx.figures.answer_medians(window, by_school=False)
-        total = total.model_copy(update={"answer_median_hours": overall.get("")})
+        every = [h for found in answers.values() for h in found]
+        total = total.model_copy(update={"answer_median_hours": _median(every)})
         return FiguresReport(
             scope=scope,
             scope_name=name,
@@ -150,3 +153,7 @@ class FiguresService:
 
     async def not_used_in(self, tx: Tx, school_id: str, period: Period) -> list[NotUsed]:
         return await tx.figures.not_used(self._window((school_id,), period))
+
+
+def _median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
