@@ -121,10 +121,21 @@ def _weekly(axes: Axes, data: ConsultationChart, t: Texts) -> None:
     positions = range(len(data.weeks))
     axes.bar(positions, data.used, color=USED, label=t("hours used in the week"))
     axes.plot(positions, data.cumulative, color="#1f3f8f", marker="o", label=t("hours used so far"))
-    axes.axhline(data.granted, color="#b03030", linestyle="--", label=t("hours granted"))
+    used = max(data.cumulative, default=0)
+    # A line far above the bars would flatten them: then the hours granted are only named.
+    if data.granted and data.granted <= 4 * max(used, 1):
+        axes.axhline(data.granted, color="#b03030", linestyle="--", label=t("hours granted"))
     axes.set_xticks(list(positions), data.weeks, fontsize=8)
     axes.set_ylabel(t("hours"))
-    axes.set_title(t("Hours used against hours granted, by week"))
+    share = f" ({used / data.granted:.0%})" if data.granted else ""
+    axes.set_title(
+        t(
+            "Hours used against hours granted, by week: {used} of {granted}",
+            used=t.number(round(used, 1)),
+            granted=t.number(round(data.granted, 1)),
+        )
+        + share
+    )
     axes.legend(loc="upper left", fontsize=8)
 
 
