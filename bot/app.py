@@ -30,6 +30,7 @@ from bot.domain.models import LANGUAGES
 from bot.domain.questions import (
     AuditPupil,
     BookingNote,
+    BroadcastAnswer,
     CallDetails,
     CancelReason,
     ClaimAnswer,
@@ -38,6 +39,7 @@ from bot.domain.questions import (
     MealAnswer,
     OneOffTime,
     ReturnReason,
+    SpecialistAnswer,
     WeeklyHours,
 )
 from bot.i18n import Translator
@@ -47,6 +49,9 @@ from bot.runtime import Services
 from bot.updates import PerUserUpdateProcessor
 from handlers.accounts import audit, start
 from handlers.accounts import wiring as accounts_wiring
+from handlers.admin import adding as admin_adding
+from handlers.admin import notices as admin_notices
+from handlers.admin import wiring as admin_wiring
 from handlers.answers import Answers
 from handlers.care import crisis, relay
 from handlers.care import notices as care_notices
@@ -55,6 +60,8 @@ from handlers.care.relay import InConversation
 from handlers.consultations import booking, desk, free_time
 from handlers.consultations import notices as consultation_notices
 from handlers.consultations import wiring as consultations_wiring
+from handlers.figures import notices as figures_notices
+from handlers.figures import wiring as figures_wiring
 from handlers.internship import claims, student
 from handlers.internship import notices as internship_notices
 from handlers.internship import wiring as internship_wiring
@@ -173,6 +180,8 @@ def _add_handlers(app: BotApp, services: Services) -> None:
         *meals_wiring.handlers(),
         *internship_wiring.handlers(),
         *care_wiring.handlers(),
+        *figures_wiring.handlers(),
+        *admin_wiring.handlers(),
     ):
         app.add_handler(handler)
     # A conversation relayed to someone at school takes its members' messages before any
@@ -193,6 +202,8 @@ def _add_handlers(app: BotApp, services: Services) -> None:
     answers.on_photo(ClaimAnswer, student.typed_claim)
     answers.on(ReturnReason, claims.typed_reason)
     answers.on(AuditPupil, audit.typed_pupil)
+    answers.on(SpecialistAnswer, admin_adding.typed_specialist)
+    answers.on(BroadcastAnswer, admin_adding.typed_message)
     app.add_handler(answers.handler(services.questions))
     # Last: what no feature took. A typed code, unknown text, other media, stale buttons.
     app.add_handler(MessageHandler(new & filters.TEXT & ~filters.COMMAND, start.text_message))
@@ -209,6 +220,8 @@ def renderers() -> Renderers:
     meal_notices.register(found)
     internship_notices.register(found)
     care_notices.register(found)
+    figures_notices.register(found)
+    admin_notices.register(found)
     return found
 
 
@@ -273,6 +286,7 @@ async def _nightly(context: BotContext) -> None:
     await _make_slots(context)
     await context.services.deliveries.plan_ahead()
     await context.services.retention.prune()
+    await context.services.digest.plan_digests()
 
 
 async def _escalate(context: BotContext) -> None:

@@ -8,16 +8,28 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from bot import logs
 from bot.clock import SystemClock
 from bot.config import Config, ConfigError, load_config
 from bot.domain.errors import DomainError, ImportFailed
+from bot.domain.figures import (
+    Period,
+    Scope,
+    days_period,
+    month_period,
+    semester_period,
+    this_week,
+    week_period,
+)
 from bot.domain.models import Role
 from bot.i18n import Translator
 from bot.runtime import Services
 from handlers.accounts.audit import audit_csv
+from handlers.figures.exports import FORMATS, area_file
+from handlers.figures.tables import Area
 from handlers.files import csv_bytes
 from handlers.meals.figures import figures_csv
 
@@ -42,6 +54,13 @@ def _parser() -> argparse.ArgumentParser:
     command("migrate", "bring the database up to the current schema")
     imp = command("import", "import schools, people or plans from CSV files")
     imp.add_argument("files", nargs="+", type=Path)
+    imp.add_argument(
+        "--full",
+        action="store_true",
+        help="complete files of pupils, guardians or specialists: who of the file's schools"
+        " is missing is marked as left (prints the plan; add --yes to do it)",
+    )
+    imp.add_argument("--yes", action="store_true", help="with --full: do what was printed")
     codes = command("issue-codes", "write one-time link codes as CSV")
     scope = codes.add_mutually_exclusive_group(required=True)
     scope.add_argument("--school", help="the school's id")
@@ -53,11 +72,21 @@ def _parser() -> argparse.ArgumentParser:
         help="caterer: one code per caterer delivering for the school",
     )
     codes.add_argument("--out", type=Path, help="CSV file to write (default: standard output)")
-    report = command("report", "write figures as CSV")
-    report.add_argument("what", choices=["meals"], help="meals: per school and ISO week")
-    report.add_argument("--school", help="one school's id (default: every school)")
-    report.add_argument("--week", help="ISO week such as 2026-W49 (default: this week)")
-    report.add_argument("--out", type=Path, help="CSV file to write (default: standard output)")
+    report = command(
+        "report", "figures as CSV, XLSX or a PNG chart (see the README: What the figures mean)"
+    )
+    report.add_argument("what", choices=[a.value for a in Area], help="which figures")
+    where = report.add_mutually_exclusive_group()
+    where.add_argument("--school", help="one school's id (default: the whole country)")
+    where.add_argument("--region", help="one region's id: its schools and their total")
+    when = report.add_mutually_exclusive_group()
+    when.add_argument("--week", help="ISO week such as 2026-W49 (default: this week)")
+    when.add_argument("--month", help="a month such as 2026-12")
+    when.add_argument("--semester", help="a semester such as 2026/2027-1")
+    when.add_argument("--from", dest="first", type=date.fromisoformat, help="first day YYYY-MM-DD")
+    report.add_argument("--to", dest="last", type=date.fromisoformat, help="last day, with --from")
+    report.add_argument("--format", choices=FORMATS, help="csv (default), xlsx or png")
+    report.add_argument("--out", type=Path, help="file to write (default: standard output)")
     audit = command("audit", "print who read a pupil's data, as CSV")
     audit.add_argument("--pupil", required=True, help="the pupil: the bot's number, or with")
     audit.add_argument("--school", help="... the school's id: the school's own pupil id")
@@ -156,6 +185,8 @@ async def _offline(args: argparse.Namespace, config: Config) -> int:
             version = await services.db.schema_version()
             print(f"database {config.database.path} at schema version {version}")
             return 0
+        if args.command == "import" and args.full:
+            return await _import_full(services, args.files, args.yes)
         if args.command == "import":
             return await _import(services, args.files)
         if args.command == "issue-codes":
@@ -214,9 +245,40 @@ async def _audit(services: Services, args: argparse.Namespace) -> int:
 
 
 async def _report(services: Services, args: argparse.Namespace) -> int:
-    figures = await services.meal_figures.week_figures(args.school, args.week)
-    _write(args.out, figures_csv(figures, bom=False))
+    if args.what == "meals" and _as_documented_before(args):
+        # `report meals [--school] [--week] [--out]`: the weekly meal figures, as before.
+        figures = await services.meal_figures.week_figures(args.school, args.week)
+        _write(args.out, figures_csv(figures, bom=False))
+        return 0
+    if (args.first is None) != (args.last is None):
+        print("pumpurs-bot: give both --from and --to", file=sys.stderr)
+        return EXIT_FAILED
+    period = _period(args, services.figures.today())
+    if args.school:
+        scope = Scope.school(args.school)
+    else:
+        scope = Scope.region(args.region) if args.region else Scope.country()
+    found = await services.figures.compute(scope, period)
+    # The command line speaks English: the msgids are the English texts.
+    texts = Translator("en").for_language("en")
+    content = area_file(found, Area(args.what), args.format or "csv", texts, bom=False)
+    _write(args.out, content)
     return 0
+
+
+def _as_documented_before(args: argparse.Namespace) -> bool:
+    others = (args.region, args.month, args.semester, args.first, args.last, args.format)
+    return all(value is None for value in others)
+
+
+def _period(args: argparse.Namespace, today: date) -> Period:
+    if args.month:
+        return month_period(args.month)
+    if args.semester:
+        return semester_period(args.semester)
+    if args.first is not None:
+        return days_period(args.first, args.last)
+    return week_period(args.week) if args.week else this_week(today)
 
 
 def _write(out: Path | None, content: bytes) -> None:
@@ -224,7 +286,9 @@ def _write(out: Path | None, content: bytes) -> None:
     if out is not None:
         out.write_bytes(content)
     else:
-        sys.stdout.write(content.decode("utf-8"))
+        sys.stdout.flush()
+        sys.stdout.buffer.write(content)
+        sys.stdout.buffer.flush()
 
 
 async def _import(services: Services, files: list[Path]) -> int:
@@ -239,6 +303,27 @@ async def _import(services: Services, files: list[Path]) -> int:
         except ImportFailed as exc:
             return _refused(f"{path}: ", exc)
         print(f"{path}: {report.kind}, {report.rows} rows, {report.changed} changed")
+    return 0
+
+
+async def _import_full(services: Services, files: list[Path], yes: bool) -> int:
+    """Print what each complete file would change; with ``yes``, change it."""
+    for path in files:
+        try:
+            plan = await services.full_import.plan(path)
+        except ImportFailed as exc:
+            return _refused(f"{path}: ", exc)
+        print(f"{path}: a complete {plan.kind} file of {', '.join(plan.schools)}")
+        for card in plan.leaving:
+            print(f"  marked as left: {card.school_id} {card.external_id} {card.name}")
+        for card in plan.back:
+            print(f"  back again: {card.school_id} {card.external_id} {card.name}")
+        print(f"  {len(plan.leaving)} marked as left, {len(plan.back)} back")
+        if yes:
+            report, _ = await services.full_import.apply(path)
+            print(f"{path}: {report.kind}, {report.rows} rows, {report.changed} changed; done")
+    if not yes:
+        print("Nothing was changed. Run again with --yes to do it.")
     return 0
 
 

@@ -384,6 +384,18 @@ class MealsConfig(_Section):
         return value
 
 
+class FiguresConfig(_Section):
+    """Figures for coordinators: the weekly digest and what it points out."""
+
+    # The digest of last week's figures: ISO weekday (1 = Monday) and Riga hour.
+    digest_weekday: int = Field(default=1, ge=1, le=7)
+    digest_hour: int = Field(default=8, ge=0, le=23)
+    # A request unanswered this many days, or a claim waiting this many working days,
+    # is pointed out in the digest.
+    stale_request_days: int = Field(default=2, ge=1)
+    claim_wait_working_days: int = Field(default=3, ge=1)
+
+
 class LoggingConfig(_Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
@@ -399,6 +411,7 @@ class Config(_Section):
     care: CareConfig = CareConfig()
     reminders: RemindersConfig = RemindersConfig()
     meals: MealsConfig = MealsConfig()
+    figures: FiguresConfig = FiguresConfig()
     logging: LoggingConfig = LoggingConfig()
 
     @model_validator(mode="after")

@@ -17,6 +17,9 @@ from bot.domain.eligibility import load_rules
 from bot.services.accounts.accounts import AccountService
 from bot.services.accounts.linking import LinkingService
 from bot.services.accounts.privacy import PrivacyService
+from bot.services.admin.messages import MessagesService
+from bot.services.admin.people import AdminService
+from bot.services.admin.specialists import SpecialistsService
 from bot.services.care.care import CareService
 from bot.services.care.relay import RelayService
 from bot.services.consultations.answers import AnswersService
@@ -24,7 +27,11 @@ from bot.services.consultations.availability import AvailabilityService
 from bot.services.consultations.booking import BookingService
 from bot.services.consultations.desk import DeskService
 from bot.services.consultations.facts import ConsultationFacts
+from bot.services.figures.digest import DigestService
 from bot.services.figures.meals import MealFigures
+from bot.services.figures.nudges import NudgeService
+from bot.services.figures.report import FiguresService
+from bot.services.imports.full import FullImport
 from bot.services.imports.importer import Importer
 from bot.services.internship.claims import ClaimsService
 from bot.services.internship.internship import InternshipService
@@ -68,7 +75,14 @@ class Services:
     internship: InternshipService
     claims: ClaimsService
     meal_figures: MealFigures
+    figures: FiguresService
+    nudges: NudgeService
+    digest: DigestService
+    admin: AdminService
+    specialists: SpecialistsService
+    messages: MessagesService
     importer: Importer
+    full_import: FullImport
     retention: RetentionService
     checkpointer: Checkpointer | None = None
 
@@ -99,6 +113,16 @@ class Services:
         claims.register(reminders)
         care.register(reminders)
         relay.register(reminders)
+        figures = FiguresService(uow, clock)
+        nudges = NudgeService(uow, clock, reminders, figures)
+        nudges.register(reminders)
+        digest = DigestService(uow, clock, config.figures, reminders, figures)
+        digest.register(reminders)
+        linking = LinkingService(uow, clock, config.linking, config.secret_key().encode() or None)
+        messages = MessagesService(uow, clock, reminders, questions)
+        messages.register(reminders)
+        admin = AdminService(uow, clock, reminders, linking, deliveries, questions)
+        importer = Importer(uow)
         return cls(
             config=config,
             clock=clock,
@@ -109,10 +133,8 @@ class Services:
             dispatcher=Dispatcher(uow, reminders),
             reminder_settings=ReminderSettings(uow, reminders),
             accounts=AccountService(uow, clock),
-            linking=LinkingService(
-                uow, clock, config.linking, config.secret_key().encode() or None
-            ),
             privacy=PrivacyService(uow, clock, config.booking, reminders, questions, relay),
+            linking=linking,
             care=care,
             relay=relay,
             availability=availability,
@@ -121,10 +143,19 @@ class Services:
             answers=AnswersService(*consultations),
             meals=MealsService(uow, clock, rules, deliveries, questions),
             deliveries=deliveries,
-            internship=InternshipService(uow, clock, config.meals, rules, questions),
+            internship=InternshipService(
+                uow, clock, config.meals, rules, questions, reminders, deliveries
+            ),
             claims=claims,
             meal_figures=MealFigures(uow, clock, rules),
-            importer=Importer(uow),
+            figures=figures,
+            nudges=nudges,
+            digest=digest,
+            admin=admin,
+            specialists=SpecialistsService(uow, clock, questions),
+            messages=messages,
+            importer=importer,
+            full_import=FullImport(uow, clock, importer, admin),
             retention=RetentionService(uow, clock, config.privacy, config.linking),
         )
 

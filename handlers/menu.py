@@ -7,8 +7,10 @@ from bot.domain.errors import N_
 from bot.domain.models import Role
 from bot.i18n import Texts
 from handlers.accounts import routes as accounts
+from handlers.admin import routes as admin
 from handlers.buttons import Route
 from handlers.consultations import routes as consultations
+from handlers.figures import routes as figures
 from handlers.internship import routes as internship
 from handlers.meals import routes as meals
 from handlers.reminders import routes as reminders
@@ -29,6 +31,7 @@ MENU: dict[Role, list[tuple[str, Route]]] = {
         (N_("📅 Book a consultation"), consultations.BOOK_START),
         (N_("🗓 My consultations"), consultations.MY_LIST),
         (N_("🍲 Meals at home"), meals.MEALS),
+        (N_("🧾 Internship support"), internship.FAMILY),
         (N_("⚙️ Settings"), reminders.SETTINGS),
     ],
     Role.SPECIALIST: [
@@ -39,9 +42,12 @@ MENU: dict[Role, list[tuple[str, Route]]] = {
         (N_("⚙️ Settings"), reminders.SETTINGS),
     ],
     Role.COORDINATOR: [
+        (N_("📊 Figures"), figures.HOME),
+        (N_("🏫 My school"), admin.HOME),
         (N_("📊 Meal figures"), meals.FIGURES),
-        (N_("🧾 Transport claims"), internship.CLAIMS),
+        (N_("🧾 Internship claims"), internship.CLAIMS),
         (N_("🔎 Who read a pupil's data"), accounts.PUPIL_AUDIT),
+        (N_("⚙️ Settings"), reminders.SETTINGS),
     ],
     Role.CATERER: [
         (N_("🚚 Today's deliveries"), meals.CATERER_TODAY),

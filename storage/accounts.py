@@ -43,7 +43,7 @@ SELECT 1, l.role, l.person_id, {_PERSON}, p.grade, NULL, NULL, NULL, l.linked_at
 UNION ALL
 SELECT 2, 'pupil', p.id, p.school_id, p.display_name, p.grade, NULL, NULL, NULL, p.display_name
   FROM l JOIN guardian_pupils gp ON l.role = 'guardian' AND gp.guardian_id = l.person_id
-  JOIN pupils p ON p.id = gp.pupil_id
+  JOIN pupils p ON p.id = gp.pupil_id AND p.left_on IS NULL
 UNION ALL
 SELECT 3, NULL, NULL, c.school_id, NULL, NULL, NULL, NULL, NULL, c.school_id
   FROM l JOIN coordinators c ON l.role = 'coordinator' AND c.id = l.person_id

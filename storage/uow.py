@@ -19,6 +19,7 @@ from contextlib import asynccontextmanager
 from functools import cached_property
 
 from storage.accounts import AccountsRepo
+from storage.admin import AdminRepo
 from storage.audit import AuditRepo, AuditRow, AuditWriter
 from storage.care import CareRepo
 from storage.codes import CodesRepo
@@ -26,6 +27,7 @@ from storage.consultations.bookings import BookingsRepo
 from storage.consultations.slots import SlotsRepo
 from storage.consultations.terms import TermsRepo
 from storage.db import Connection, Database
+from storage.figures import FiguresRepo
 from storage.imports import ImportsRepo
 from storage.internship import InternshipRepo
 from storage.meals import MealsRepo
@@ -117,6 +119,14 @@ class Tx:
     @cached_property
     def imports(self) -> ImportsRepo:
         return ImportsRepo(self.conn)
+
+    @cached_property
+    def figures(self) -> FiguresRepo:
+        return FiguresRepo(self.conn)
+
+    @cached_property
+    def admin(self) -> AdminRepo:
+        return AdminRepo(self.conn)
 
 
 class UnitOfWork:

@@ -136,6 +136,17 @@ class Actor(Model):
         if school_id not in self.coordinated_schools:
             raise NotAllowed()
 
+    def require_readable_school(self, school_id: str) -> None:
+        """A school's figures: its own coordinators and its region's."""
+        if school_id not in self.require_coordinator():
+            raise NotAllowed()
+
+    def require_region(self, region_id: str) -> None:
+        """A region's figures and the comparison of its schools: its coordinators only."""
+        self.require_role(Role.COORDINATOR)
+        if region_id not in self.region_ids:
+            raise NotAllowed()
+
     @property
     def readable_schools(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(self.coordinated_schools + self.region_schools))

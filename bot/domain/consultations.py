@@ -92,6 +92,7 @@ class Booking(Model):
     specialist_kind: SpecialistKind
     urgent: bool = False
     channel: Channel = Channel.CALL
+    ended_by: Role | None = None  # the role of whoever cancelled or declined it
 
     @property
     def is_open(self) -> bool:

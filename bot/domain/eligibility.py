@@ -13,6 +13,7 @@ from datetime import date
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
+from typing import Literal
 
 from pydantic import ConfigDict, Field, ValidationError, model_validator
 
@@ -69,9 +70,19 @@ class RulePeriod(Model):
     in_force_from: date
     in_force_until: date | None = None
     plan_created_before: date | None = None
+    # internship_meals only: the school's caterer provides the meal of each day the
+    # student marks, or the student is paid an allowance of so many cents a day.
+    provided_as: Literal["caterer", "allowance"] = "caterer"
+    allowance_cents_per_day: int | None = Field(default=None, ge=1, le=100_000)
 
     @model_validator(mode="after")
     def _consistent(self) -> RulePeriod:
+        if self.provided_as == "allowance" and self.allowance_cents_per_day is None:
+            raise ValueError("provided_as = 'allowance' needs allowance_cents_per_day")
+        if self.measure != Measure.INTERNSHIP_MEALS and (
+            self.provided_as != "caterer" or self.allowance_cents_per_day is not None
+        ):
+            raise ValueError("provided_as and allowance_cents_per_day are for internship_meals")
         if self.in_force_until is not None and self.in_force_until < self.in_force_from:
             raise ValueError("in_force_until is before in_force_from")
         if (

@@ -20,11 +20,20 @@ class ClaimState(StrEnum):
     RETURNED = "returned"
 
 
-class TransportClaim(Model):
+class ClaimKind(StrEnum):
+    TRANSPORT = "transport"  # tickets of the trips to the internship
+    ACCOMMODATION = "accommodation"  # a place to stay near the internship
+
+
+class Claim(Model):
+    """A transport or accommodation claim; ``ticket_file_id`` is the ticket's or the
+    receipt's photo."""
+
     id: int
     pupil_id: int
     pupil_name: str = ""
     school_id: str
+    kind: ClaimKind = ClaimKind.TRANSPORT
     first_day: date
     last_day: date
     amount_cents: int
@@ -32,16 +41,57 @@ class TransportClaim(Model):
     state: ClaimState
     reason: str
     submitted_by: int
+    exported: bool = False  # put in a payment file
+
+
+TransportClaim = Claim  # the name before accommodation claims existed
 
 
 class ClaimDraft(Model):
     """A claim being entered, one answer at a time."""
 
     step: str
+    kind: ClaimKind = ClaimKind.TRANSPORT
     first_day: date | None = None
     last_day: date | None = None
     amount_cents: int | None = None
-    claim: TransportClaim | None = None
+    claim: Claim | None = None
+
+
+class InternshipMeal(Model):
+    """A student's internship day whose meal the school's caterer provides."""
+
+    pupil_id: int
+    pupil_name: str
+    school_id: str
+    day: date
+
+
+class PaymentRow(Model):
+    """One line of a payment file: a claim, or a student's meal allowance days."""
+
+    kind: str  # transport, accommodation or meal_allowance
+    pupil_external_id: str
+    pupil_name: str
+    first_day: date
+    last_day: date
+    days: int
+    amount_cents: int
+    claim_id: int | None = None
+
+
+class PaymentExport(Model):
+    """A school's payment file: everything in it is marked paid, never paid twice."""
+
+    id: int
+    school_id: str
+    first_day: date
+    last_day: date
+    rows: tuple[PaymentRow, ...]
+
+    @property
+    def total_cents(self) -> int:
+        return sum(row.amount_cents for row in self.rows)
 
 
 # Euro and cents as people write them: "12", "12.5", "12.50" (no sign, no exponent).
@@ -62,11 +112,17 @@ def parse_amount_cents(text: str, max_cents: int) -> int:
 class ClaimDecided(Fact):
     """A coordinator approved or returned a claim: to the student."""
 
-    claim: TransportClaim
+    claim: Claim
     pupil_name: str
 
     def pupils_shown(self) -> tuple[int, ...]:
         return (self.claim.pupil_id,)
+
+
+class ClaimSubmitted(Fact):
+    """A student sent a claim: to the school's coordinators."""
+
+    claim: Claim
 
 
 class InvalidAmount(DomainError):
@@ -88,5 +144,17 @@ class PhotoExpected(DomainError):
     message = N_("Please send a photo of the ticket.")
 
 
+class ReceiptExpected(DomainError):
+    message = N_("Please send a photo of the receipt.")
+
+
 class AlreadyDecided(DomainError):
     message = N_("This claim was decided already.")
+
+
+class TooLateForMeal(DomainError):
+    message = N_("The caterer has fixed the meals of {day} already; it can no longer be changed.")
+
+
+class NothingToPay(DomainError):
+    message = N_("No approved claims or allowance days are waiting to be paid in this period.")

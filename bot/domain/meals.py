@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from bot.domain.eligibility import Reason
 from bot.domain.errors import N_, DomainError, TextTooLong
+from bot.domain.internship import InternshipMeal
 from bot.domain.models import Model
 from bot.domain.reminders import Fact
 
@@ -201,6 +202,7 @@ class CatererList(Fact):
     caterer_id: int
     day: date
     deliveries: tuple[Delivery, ...]
+    internship_meals: tuple[InternshipMeal, ...] = ()
 
     def pupils_shown(self) -> tuple[int, ...]:
         return tuple(dict.fromkeys(d.pupil_id for d in self.deliveries))

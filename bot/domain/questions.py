@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, TypeAdapter
 
+from bot.domain.admin import BroadcastDraft, SpecialistDraft
 from bot.domain.internship import ClaimDraft
 from bot.domain.meals import MealDraft
 from bot.domain.models import Model
@@ -90,6 +91,20 @@ class ReturnReason(Model):
     claim_id: int
 
 
+class SpecialistAnswer(Model):
+    """A step of a coordinator adding a specialist (name, subjects)."""
+
+    kind: Literal["specialist"] = "specialist"
+    draft: SpecialistDraft
+
+
+class BroadcastAnswer(Model):
+    """A coordinator's message to the school's families, then its confirmation."""
+
+    kind: Literal["broadcast"] = "broadcast"
+    draft: BroadcastDraft
+
+
 Question = Annotated[
     BookingNote
     | DeclineReason
@@ -101,7 +116,9 @@ Question = Annotated[
     | MealAnswer
     | ClaimAnswer
     | ReturnReason
-    | AuditPupil,
+    | AuditPupil
+    | SpecialistAnswer
+    | BroadcastAnswer,
     Field(discriminator="kind"),
 ]
 QUESTION = TypeAdapter[Question](Question)

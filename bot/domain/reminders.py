@@ -32,6 +32,10 @@ class ReminderKind(StrEnum):
     MEAL_NOT_RECEIVED = "meal_not_received"
     CLAIM_DECIDED = "claim_decided"
     LATE_CANCEL = "late_cancel"  # a specialist cancelled past the cut-off: to coordinators
+    CLAIM_SUBMITTED = "claim_submitted"  # a new internship claim, to the school coordinators
+    WEEKLY_DIGEST = "weekly_digest"  # last week's figures, to every coordinator
+    SUPPORT_NUDGE = "support_nudge"  # "your plan's consultations are waiting for you"
+    BROADCAST = "broadcast"  # a coordinator's message to the school's families
 
 
 class ReminderState(StrEnum):
@@ -90,6 +94,18 @@ class LateCancelPayload(Payload):
     hours: int  # how long before the start the session was cancelled
 
 
+class DigestPayload(Payload):
+    week: str  # the ISO week the digest is about, e.g. 2026-W49
+
+
+class NudgePayload(Payload):
+    pupil_id: int
+
+
+class BroadcastPayload(Payload):
+    broadcast_id: int
+
+
 PAYLOADS: dict[ReminderKind, type[Payload]] = {
     ReminderKind.SESSION: BookingPayload,
     ReminderKind.EVIDENCE: BookingPayload,
@@ -106,6 +122,10 @@ PAYLOADS: dict[ReminderKind, type[Payload]] = {
     ReminderKind.MEAL_NOT_RECEIVED: DeliveryPayload,
     ReminderKind.CLAIM_DECIDED: ClaimPayload,
     ReminderKind.LATE_CANCEL: LateCancelPayload,
+    ReminderKind.CLAIM_SUBMITTED: ClaimPayload,
+    ReminderKind.WEEKLY_DIGEST: DigestPayload,
+    ReminderKind.SUPPORT_NUDGE: NudgePayload,
+    ReminderKind.BROADCAST: BroadcastPayload,
 }
 
 

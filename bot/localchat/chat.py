@@ -25,14 +25,15 @@ def render(item: Outgoing, downloads: Path | None = None) -> str:
         return f"  ⓘ {item.text}" if item.text else ""
     title = "bot" if item.method != "editMessageText" else f"bot (edited #{item.message_id})"
     lines = [f"── {title} " + "─" * max(0, 40 - len(title))]
-    if item.method == "sendDocument":
+    if item.method in ("sendDocument", "sendPhoto") and item.document is not None:
         where = ""
         if downloads is not None and item.document is not None and item.document_name:
             downloads.mkdir(parents=True, exist_ok=True)
             target = downloads / Path(item.document_name).name
             target.write_bytes(item.document)
             where = f" → {target}"
-        lines.append(f"📎 {item.document_name} ({len(item.document or b'')} bytes){where}")
+        icon = "🖼" if item.method == "sendPhoto" else "📎"
+        lines.append(f"{icon} {item.document_name} ({len(item.document or b'')} bytes){where}")
     for paragraph in item.text.split("\n"):
         lines.extend(textwrap.wrap(paragraph, 78) or [""])
     number = 1

@@ -280,13 +280,18 @@ class InProcessBotApi(BaseRequest):
         return result
 
     def _api_sendPhoto(self, params: dict[str, Any], files: dict[str, Any]) -> Any:  # noqa: N802
+        """A photo by file id (``document_name`` is the id) or uploaded as bytes (a chart:
+        ``document_name`` is its file name and ``document`` the bytes)."""
         chat_id = int(params["chat_id"])
-        photo = str(params.get("photo") or "")
+        photo, content = str(params.get("photo") or ""), None
+        for value in files.values():
+            if isinstance(value, tuple):  # multipart parts are (filename, bytes, mimetype)
+                photo, content = str(value[0]), bytes(value[1])
         caption = str(params.get("caption") or "")
         message = ChatMessage(self.next_message_id(chat_id), True, caption, [], int(time.time()))
         if self.record:
             self.chats[chat_id].append(message)
-        self._log(Outgoing("sendPhoto", chat_id, message.message_id, caption, [], photo))
+        self._log(Outgoing("sendPhoto", chat_id, message.message_id, caption, [], photo, content))
         result = self._message_json(chat_id, message)
         result.pop("text", None)
         result["caption"] = caption

@@ -103,6 +103,8 @@ def booking_notice(fact: BookingNotice, to: Recipient, t: Texts) -> Reply:
     if booking.reason and event in (BookingEvent.CANCELLED, BookingEvent.DECLINED):
         lines.append(t("Reason: {reason}", reason=booking.reason))
     lines += where(t, booking)
+    if event == BookingEvent.CANCELLED and booking.ended_by == Role.COORDINATOR:
+        lines.append(t("The school cancelled it: one of you no longer takes part."))
     rows: tuple[tuple[tuple[str, str], ...], ...]
     if is_specialist:
         rows = (((t("Open"), routes.SESSION.data(booking.id)),),)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from bot.domain.internship import ClaimDecided, ClaimState
+from bot.domain.internship import ClaimDecided, ClaimKind, ClaimState, ClaimSubmitted
 from bot.domain.reminders import Recipient
 from bot.i18n import Texts
+from handlers.internship import routes
+from handlers.internship.student import claim_line
 from handlers.sender import Renderers
 from handlers.ui import Reply
 
@@ -17,9 +19,21 @@ def claim_decided(fact: ClaimDecided, to: Recipient, t: Texts) -> Reply:
         "amount": t.money(claim.amount_cents),
         "name": fact.pupil_name,
     }
-    if claim.state == ClaimState.APPROVED:
+    accommodation = claim.kind == ClaimKind.ACCOMMODATION
+    if claim.state == ClaimState.APPROVED and accommodation:
+        text = t(
+            "✅ Your accommodation claim for {first} - {last} ({amount} €) was approved.", **values
+        )
+    elif claim.state == ClaimState.APPROVED:
         text = t(
             "✅ Your transport claim for {first} - {last} ({amount} €) was approved.", **values
+        )
+    elif accommodation:
+        text = t(
+            "↩️ Your accommodation claim for {first} - {last} ({amount} €) was returned. "
+            "Reason: {reason}",
+            reason=claim.reason,
+            **values,
         )
     else:
         text = t(
@@ -31,5 +45,16 @@ def claim_decided(fact: ClaimDecided, to: Recipient, t: Texts) -> Reply:
     return Reply(text=text)
 
 
+def claim_submitted(fact: ClaimSubmitted, to: Recipient, t: Texts) -> Reply:
+    claim = fact.claim
+    text = t(
+        "🧾 A new internship claim from {name}: {claim}",
+        name=claim.pupil_name,
+        claim=claim_line(t, claim),
+    )
+    return Reply(text=text, rows=(((t("🧾 Internship claims"), routes.CLAIMS.data()),),))
+
+
 def register(renderers: Renderers) -> None:
     renderers.register(ClaimDecided, claim_decided)
+    renderers.register(ClaimSubmitted, claim_submitted)

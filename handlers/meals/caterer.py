@@ -8,6 +8,7 @@ from telegram import Update
 
 from bot.context import BotContext
 from bot.domain.errors import N_
+from bot.domain.internship import InternshipMeal
 from bot.domain.meals import Delivery, DeliveryState, FailReason
 from bot.i18n import Texts
 from bot.services.meals.deliveries import CatererDay
@@ -38,17 +39,35 @@ def delivery_line(t: Texts, number: int, d: Delivery) -> str:
     return "\n   ".join(p for p in parts if p)
 
 
-def caterer_list_text(t: Texts, day: date, deliveries: tuple[Delivery, ...]) -> str:
+def caterer_list_text(
+    t: Texts,
+    day: date,
+    deliveries: tuple[Delivery, ...],
+    internship: tuple[InternshipMeal, ...] = (),
+) -> str:
     head = t.n(
         "🚚 {day}: {n} meal to deliver.", "🚚 {day}: {n} meals to deliver.", len(deliveries),
         day=t.date(day),
     )  # fmt: skip
     lines = [delivery_line(t, i, d) for i, d in enumerate(deliveries, 1)]
+    if internship:
+        lines.append(
+            "\n".join(
+                [
+                    t.n(
+                        "🧑‍🔧 {n} internship meal:",
+                        "🧑‍🔧 {n} internship meals:",
+                        len(internship),
+                    ),
+                    *(f"• {m.pupil_name} ({m.school_id})" for m in internship),
+                ]
+            )
+        )
     return "\n\n".join([head, *lines])
 
 
 def day_view(t: Texts, listing: CatererDay) -> tuple[str, list[list[Button]]]:
-    if not listing.deliveries:
+    if not listing.deliveries and not listing.internship_meals:
         return t("🚚 {day}: no deliveries.", day=t.date(listing.day)), [menu_row(t)]
     rows: list[list[Button]] = []
     for number, d in enumerate(listing.deliveries, 1):
@@ -60,7 +79,8 @@ def day_view(t: Texts, listing: CatererDay) -> tuple[str, list[list[Button]]]:
                 ]
             )
     rows.append([(t("⬇️ CSV"), routes.CATERER_CSV.data(listing.caterer.id, listing.day))])
-    return caterer_list_text(t, listing.day, listing.deliveries), [*rows, menu_row(t)]
+    text = caterer_list_text(t, listing.day, listing.deliveries, listing.internship_meals)
+    return text, [*rows, menu_row(t)]
 
 
 async def show_today(update: Update, context: BotContext) -> None:
@@ -99,9 +119,13 @@ async def failed(update: Update, context: BotContext, delivery_id: int, reason: 
 
 async def send_csv(update: Update, context: BotContext, caterer_id: int, day: date) -> None:
     listing = await context.services.deliveries.caterer_day(context.actor, day)
-    rows = [
+    rows: list[tuple[object, ...]] = [
         (d.id, d.day.isoformat(), d.school_id, d.pupil_name, d.address, d.phone, d.dietary_note)
         for d in listing.deliveries
+    ]
+    rows += [
+        ("", m.day.isoformat(), m.school_id, m.pupil_name, "", "", "internship meal")
+        for m in listing.internship_meals
     ]
     await context.bot.send_document(
         context.actor.telegram_id,

@@ -43,7 +43,8 @@ def caterer_list(fact: CatererList, to: Recipient, t: Texts) -> Reply:
         ((t("⬇️ CSV"), routes.CATERER_CSV.data(fact.caterer_id, fact.day)),),
         ((t("🚚 Open the list"), routes.CATERER_DAY.data(fact.day)),),
     )
-    return Reply(text=caterer_list_text(t, fact.day, fact.deliveries), rows=rows)
+    text = caterer_list_text(t, fact.day, fact.deliveries, fact.internship_meals)
+    return Reply(text=text, rows=rows)
 
 
 def not_received(fact: MealNotReceived, to: Recipient, t: Texts) -> Reply:

@@ -15,6 +15,8 @@ from handlers.ui import Button, answer, guarded, is_editing, menu_row
 KIND_LABELS = {
     ReminderKind.AGENDA: N_("Morning agenda of my sessions"),
     ReminderKind.MEAL_TOMORROW: N_("Meal delivery reminder the evening before"),
+    ReminderKind.SUPPORT_NUDGE: N_("A reminder when consultations of the plan are not used"),
+    ReminderKind.WEEKLY_DIGEST: N_("Weekly digest of the figures on Monday morning"),
 }
 
 

@@ -94,6 +94,7 @@ def _booking(row: aiosqlite.Row | dict[str, Any]) -> Booking:
         specialist_name=row["specialist_name"],
         specialist_kind=SpecialistKind(row["specialist_kind"]),
         urgent=bool(row["urgent"]),
+        ended_by=Role(row["ended_by"]) if row["ended_by"] else None,
     )
 
 
@@ -201,6 +202,17 @@ class BookingsRepo(Repo):
 
     async def set_channel(self, booking_id: int, channel: Channel) -> None:
         await self.run("UPDATE bookings SET channel = ? WHERE id = ?", (channel.value, booking_id))
+
+    async def set_ended_by(self, booking_id: int, role: Role) -> None:
+        """Who ended the booking (the figures count cancellations by whom)."""
+        await self.run("UPDATE bookings SET ended_by = ? WHERE id = ?", (role.value, booking_id))
+
+    async def mark_answered(self, booking_id: int, now: datetime) -> None:
+        """The specialist's first answer to a request (the figures' time to answer)."""
+        await self.run(
+            "UPDATE bookings SET answered_at = ? WHERE id = ? AND answered_at IS NULL",
+            (to_db_time(now), booking_id),
+        )
 
     async def set_call_link(self, booking_id: int, call_link: str) -> None:
         await self.conn.execute(

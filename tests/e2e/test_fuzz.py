@@ -13,12 +13,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from types import ModuleType
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from bot.domain.admin import Audience, BroadcastDraft, SpecialistDraft
 from bot.domain.internship import ClaimDraft
 from bot.domain.meals import MealDraft
 from bot.domain.models import Role
@@ -26,6 +28,7 @@ from bot.domain.questions import (
     QUESTION,
     AuditPupil,
     BookingNote,
+    BroadcastAnswer,
     CallDetails,
     CancelReason,
     ClaimAnswer,
@@ -35,11 +38,15 @@ from bot.domain.questions import (
     OneOffTime,
     Question,
     ReturnReason,
+    SpecialistAnswer,
     WeeklyHours,
 )
 from handlers.accounts import routes as accounts
+from handlers.admin import routes as admin
 from handlers.buttons import Route
+from handlers.care import routes as care
 from handlers.consultations import routes as consultations
+from handlers.figures import routes as figures
 from handlers.internship import routes as internship
 from handlers.meals import routes as meals
 from handlers.reminders import routes as reminders
@@ -59,7 +66,8 @@ def _routes(*modules: ModuleType) -> list[Route]:
     return found
 
 
-ROUTES = _routes(accounts, consultations, meals, internship, reminders)
+MODULES = (accounts, admin, care, consultations, figures, meals, internship, reminders)
+ROUTES = _routes(*MODULES)
 NASTY = [
     "0", "1", "2", "3", "-1", "²", "١", "99999999", "999999999999999999", "9" * 19,
     "9" * 25, "20261201", "99991231", "20260230", "00000000", "", "lv", "xx", "1e3",
@@ -151,6 +159,14 @@ def questions(pupil: int, s: Stage) -> list[tuple[int, Question]]:
         ),
         (SCHOOL2, ReturnReason(claim_id=s.claim)),
         (COORDINATOR, AuditPupil()),
+        *(
+            (COORDINATOR, SpecialistAnswer(draft=SpecialistDraft(school_id="S1", step=step)))
+            for step in ("name", "kind", "subjects", "duty")
+        ),
+        *(
+            (COORDINATOR, BroadcastAnswer(draft=BroadcastDraft(school_id="S1", audience=a)))
+            for a in Audience
+        ),
         (STRANGER, DayOff()),  # a question that is not the stranger's to answer
     ]
 
@@ -195,7 +211,7 @@ async def test_no_pressed_button_reaches_the_error_handler(
 
 
 @FUZZ
-@given(which=st.integers(min_value=0, max_value=19), text=typed)
+@given(which=st.integers(min_value=0, max_value=26), text=typed)
 @example(which=15, text="1E+1000")  # a claim's amount
 @example(which=14, text="1.1.9999-2.1.9999")  # a claim's dates
 @example(which=5, text="²4:00-16:00")  # weekly hours
@@ -217,10 +233,13 @@ async def test_no_typed_answer_reaches_the_error_handler(
 
 def test_every_route_and_every_question_kind_is_fuzzed() -> None:
     """The strategies reach every route and every kind of question there is."""
-    modules = (accounts, consultations, meals, internship, reminders)
-    assert len(ROUTES) == 1 + sum(
-        isinstance(value, Route) for module in modules for value in vars(module).values()
-    )
+    routes = [route for route in ROUTES if route is not MENU]
+    assert {route.feature for route in routes} >= {"bk", "cr", "me", "ml", "sp"}
+    # Every routes module of every feature is fuzzed.
+    import handlers
+
+    features = {path.parent.name for path in Path(handlers.__file__).parent.glob("*/routes.py")}
+    assert features == {module.__name__.split(".")[1] for module in MODULES}
     schema = QUESTION.json_schema()
     kinds = set(schema["discriminator"]["mapping"])
     assert {question.kind for _, question in questions(1, Stage(1, 1, 1, 1))} == kinds

@@ -48,3 +48,32 @@ async def test_the_demo_links_its_users_and_a_new_user_can_link_a_pupil(tmp_path
             assert "📋 Mans atbalsta plāns" in await session.handle("/start")
         finally:
             await close_services(app)
+
+
+async def test_a_coordinators_chart_and_workbook_are_saved_in_the_demo(tmp_path: Path) -> None:
+    from bot.localchat.demo import demo_config
+
+    config = demo_config(tmp_path)
+    await prepare_demo(config)
+    api = InProcessBotApi()
+    app = build_application(config, request=api, token="1:demo")
+    downloads = tmp_path / "files"
+    async with app:
+        await open_services(app)
+        try:
+            session = ChatSession(app, api, DEMO_USERS, "coordinator", downloads)
+            home = await session.handle("/start")
+            assert "📊 Rādītāji" in home and "🏫 Mana skola" in home
+            shown = await session.handle("1")  # 📊 Figures
+            assert "🗓 Konsultācijas:" in shown
+            shown = await session.handle("6")  # 🖼 Chart
+            assert "🖼 figures-RIGA-01-" in shown
+            charts = list(downloads.glob("figures-RIGA-01-*.png"))
+            assert charts and charts[0].read_bytes().startswith(b"\x89PNG")
+            session.user = DEMO_USERS["coordinator"]
+            await session.handle("/start")
+            await session.handle("1")
+            shown = await session.handle("7")  # 📄 XLSX
+            assert "📎 figures-RIGA-01-" in shown and ".xlsx" in shown
+        finally:
+            await close_services(app)

@@ -12,7 +12,7 @@ from bot.domain.errors import ImportFailed
 from bot.domain.models import Role
 from tests.conftest import RIGA, BotHarness
 from tests.e2e.test_meals import PARENT, confirm_delivery, count, reminders, seen_by, setup
-from tests.factories import add_internship_plan, link, pack
+from tests.factories import add_caterer, add_internship_plan, link, pack
 
 COOK = 601
 OTHER_COOK = 602
@@ -161,7 +161,10 @@ async def test_student_claims_transport_and_coordinator_approves(harness: BotHar
     assert "photo of the ticket" in sent[-1].text
     assert await count(harness, "transport_claims") == 0
     sent = await harness.tg.send_photo(student)
-    assert "sent to the school's coordinator" in sent[-1].text
+    assert "sent to the school's coordinator" in seen_by(sent, STUDENT)[-1].text
+    # The school's coordinator is told at once.
+    (alert,) = [item for item in sent if item.chat_id == COORDINATOR]
+    assert "Jānis Bērziņš" in alert.text
 
     await harness.tg.send(coordinator, "/start")
     sent = await harness.tg.press(coordinator, pack("cl", "list"))
@@ -178,7 +181,7 @@ async def test_student_claims_transport_and_coordinator_approves(harness: BotHar
     assert seen_by(sent, COORDINATOR)[-1].text == "Approved: Jānis Bērziņš"
     (told,) = [item for item in sent if item.chat_id == STUDENT]
     assert "was approved" in told.text
-    assert "No transport claims are waiting" in listing.text
+    assert "No internship claims are waiting" in listing.text
     (decided,) = await reminders(harness, "claim_decided", "sent")
     render = harness.renderer("claim_decided")
     assert render is not None
@@ -220,6 +223,8 @@ async def test_coordinator_returns_a_claim_with_a_reason(harness: BotHarness) ->
 async def test_student_confirms_internship_days(harness: BotHarness) -> None:
     db = harness.services.db
     await add_internship_plan(db, harness.world.other_school_pupil_id)
+    # The rules say the caterer provides internship meals: the school needs one.
+    await add_caterer(db, "S2", external_id="CAT-2")
     await link(db, STUDENT, Role.PUPIL, harness.world.other_school_pupil_id)
     student = harness.user(STUDENT, "en")
     await harness.tg.send(student, "/start")

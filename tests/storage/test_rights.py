@@ -22,9 +22,12 @@ import pytest
 from bot.clock import FakeClock
 from bot.config import Config
 from bot.domain.actor import Actor
+from bot.domain.admin import Audience
 from bot.domain.errors import DomainError, NotAllowed, NotLinked
+from bot.domain.figures import Scope, semester_period
+from bot.domain.internship import ClaimKind
 from bot.domain.meals import FailReason, SubscriptionState
-from bot.domain.models import Role
+from bot.domain.models import Role, SpecialistKind
 from bot.domain.questions import DayOff
 from bot.domain.reminders import ReminderKind
 from bot.runtime import Services
@@ -33,6 +36,7 @@ from tests.factories import make_world as make_school
 
 RIGA = ZoneInfo("Europe/Riga")
 SESSION = datetime(2026, 12, 3, 14, 0, tzinfo=RIGA)
+PERIOD = semester_period("2026/2027-1")
 
 # One account of each kind; "student" is the vocational pupil of the other school.
 ACCOUNTS = {
@@ -297,6 +301,12 @@ ROWS: list[Row] = [
         "internship.begin_claim", {"pupil", "student"}, lambda s, a, w: s.internship.begin_claim(a)
     ),
     row(
+        "internship.begin_claim",
+        {"pupil", "student"},
+        lambda s, a, w: s.internship.begin_claim(a, ClaimKind.ACCOMMODATION),
+        "accommodation",
+    ),
+    row(
         "internship.take_claim_input",
         {"pupil", "student"},
         lambda s, a, w: s.internship.take_claim_input(a, "1.12", None),
@@ -311,13 +321,95 @@ ROWS: list[Row] = [
         COORDINATORS,
         lambda s, a, w: s.claims.take_return_reason(a, "no ticket"),
     ),
+    row(
+        "claims.export_payments",
+        {"school2"},
+        lambda s, a, w: s.claims.export_payments(a, "S2", PERIOD),
+    ),
+    row("claims.last_export", {"school2"}, lambda s, a, w: s.claims.last_export(a, "S2")),
+    row(
+        "internship.family_overview", {"guardian"}, lambda s, a, w: s.internship.family_overview(a)
+    ),
     # figures: coordinators, of their schools or region
     row("meal_figures.figures_for", COORDINATORS, lambda s, a, w: s.meal_figures.figures_for(a)),
+    row(
+        "figures.report",
+        {"coordinator"},
+        lambda s, a, w: s.figures.report(a, Scope.school("S1"), PERIOD),
+    ),
+    row(
+        "figures.report",
+        {"regional"},
+        lambda s, a, w: s.figures.report(a, Scope.region("R2"), PERIOD),
+        "region",
+    ),
+    row(
+        "figures.not_used",
+        {"coordinator"},
+        lambda s, a, w: s.figures.not_used(a, "S1", PERIOD),
+    ),
+    # running a school: a coordinator of the person's own school only
+    row("admin.school", {"coordinator"}, lambda s, a, w: s.admin.school(a, "S1")),
+    row(
+        "admin.people",
+        {"coordinator"},
+        lambda s, a, w: s.admin.people(a, "S1", Role.PUPIL, None, 0),
+    ),
+    row(
+        "admin.person",
+        {"coordinator"},
+        lambda s, a, w: s.admin.person(a, Role.PUPIL, w.world.pupil_id),
+    ),
+    row(
+        "admin.new_code",
+        {"coordinator"},
+        lambda s, a, w: s.admin.new_code(a, Role.GUARDIAN, w.world.guardian_id),
+    ),
+    row(
+        "admin.unlink",
+        {"coordinator"},
+        lambda s, a, w: s.admin.unlink(a, Role.SPECIALIST, w.world.psychologist_id),
+    ),
+    row(
+        "admin.mark_left",
+        {"coordinator"},
+        lambda s, a, w: s.admin.mark_left(a, Role.PUPIL, w.world.second_pupil_id),
+    ),
+    row(
+        "admin.set_on_duty",
+        {"coordinator"},
+        lambda s, a, w: s.admin.set_on_duty(a, w.world.teacher_id, True),
+    ),
+    row("specialists.begin", {"coordinator"}, lambda s, a, w: s.specialists.begin(a, "S1")),
+    row("specialists.take_text", COORDINATORS, lambda s, a, w: s.specialists.take_text(a, "X")),
+    row(
+        "specialists.choose_kind",
+        COORDINATORS,
+        lambda s, a, w: s.specialists.choose_kind(a, SpecialistKind.TEACHER),
+    ),
+    row("specialists.finish", COORDINATORS, lambda s, a, w: s.specialists.finish(a, True)),
+    row(
+        "messages.begin",
+        {"coordinator"},
+        lambda s, a, w: s.messages.begin(a, "S1", Audience.GUARDIANS, None),
+    ),
+    row("messages.take_text", COORDINATORS, lambda s, a, w: s.messages.take_text(a, "Hello")),
+    row("messages.send", COORDINATORS, lambda s, a, w: s.messages.send(a)),
+    row(
+        "nudges.remind_not_used",
+        {"coordinator"},
+        lambda s, a, w: s.nudges.remind_not_used(a, "S1", PERIOD),
+    ),
 ]
 
 # Methods that take an Actor but need no row: they work inside a caller's transaction
 # and are reached only through the methods above.
-INSIDE_TRANSACTIONS = {"questions.ask_in", "questions.current", "questions.end_in"}
+INSIDE_TRANSACTIONS = {
+    "questions.ask_in",
+    "questions.current",
+    "questions.end_in",
+    "admin.leave_in",
+}
 
 
 async def _take_then_write(services: Services, actor: Actor, stage: Stage) -> object:

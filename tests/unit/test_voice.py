@@ -36,6 +36,15 @@ ADULT_SOURCES = {
     "handlers/care/notices.py",
     "handlers/care/alerts.py",
     "handlers/accounts/audit.py",
+    "handlers/admin/adding.py",
+    "handlers/admin/people.py",
+    "bot/domain/admin.py",
+    "handlers/figures/screens.py",
+    "handlers/figures/charts.py",
+    "handlers/figures/exports.py",
+    "handlers/figures/sheets.py",
+    "handlers/figures/tables.py",
+    "handlers/figures/words.py",
     "bot/services/figures/meals.py",
 }
 # Texts in shared modules that a pupil never reads, and why.
@@ -45,6 +54,9 @@ ADULT_TEXTS = {
     "Hello! This is the PuMPuRS support bot.",
     # In a group chat nobody is known either.
     "Please write to me in a private chat: I do not answer in groups.",
+    # The coordinator's weekly digest; a parent's internship screen.
+    "Needs you:",
+    "No child is linked to your account.",
     # A coordinator's audit of a pupil.
     "There is no pupil with the id {pupil} in your school.",
     "To use it, enter the one-time code that your school gave you. If you have no code, ask "

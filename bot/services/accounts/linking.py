@@ -213,6 +213,12 @@ class LinkingService:
                 raise NotFound(what=f"region {region_id}")
             return await self._issue(tx, f"region:{region_id}", region_id, persons)
 
+    async def issue_in(self, tx: Tx, school_id: str, role: Role, person: Person) -> IssuedCode:
+        """One person's fresh code, inside the caller's transaction (a coordinator's new
+        code for a lost one)."""
+        (issued,) = await self._issue(tx, f"school:{school_id}", school_id, [(role, person)])
+        return issued
+
     async def _issue(
         self, tx: Tx, subject: str, scope: str, persons: list[tuple[Role, Person]]
     ) -> list[IssuedCode]:

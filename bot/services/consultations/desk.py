@@ -98,6 +98,7 @@ class DeskService(ConsultationsBase):
             await tx.bookings.update_state(
                 booking_id, BookingState.CONFIRMED, now, expect=(BookingState.REQUESTED,)
             )
+            await tx.bookings.mark_answered(booking_id, now)
             booking = await sessions.confirm(tx, self.reminders, self.config, booking_id, now)
             return await sessions.announce(
                 tx, self.reminders, booking, actor, BookingEvent.CONFIRMED, now
@@ -111,6 +112,7 @@ class DeskService(ConsultationsBase):
             booking = await sessions.load_own(tx, actor, booking_id)
             if booking.state != BookingState.REQUESTED:
                 raise BookingChanged()
+            await tx.bookings.mark_answered(booking_id, now)
             ending = (BookingState.DECLINED, BookingEvent.DECLINED)
             return await sessions.end(
                 tx, self.reminders, booking, actor, ending, SlotState.FREE, now, reason
@@ -211,6 +213,7 @@ class DeskService(ConsultationsBase):
             await tx.bookings.move_to_slot(
                 booking_id, slot_id, slot.starts_at, slot.ends_at, BookingState.PROPOSED, now
             )
+            await tx.bookings.mark_answered(booking_id, now)
             booking = await sessions.reload(tx, booking_id)
             return await sessions.announce(
                 tx, self.reminders, booking, actor, BookingEvent.PROPOSED, now

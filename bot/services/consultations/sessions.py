@@ -239,6 +239,8 @@ async def end(
     reminders cancelled, and the other parties told."""
     state, event = ending
     await tx.bookings.update_state(booking.id, state, now, expect=(booking.state,), reason=reason)
+    if actor.role is not None:
+        await tx.bookings.set_ended_by(booking.id, actor.role)
     await tx.slots.set_slot_state(booking.slot_id, slot_becomes)
     await reminders.cancel(tx, booking_ref(booking.id))
     ended = await reload(tx, booking.id)

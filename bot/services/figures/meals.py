@@ -2,37 +2,21 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 
 from bot.clock import Clock
 from bot.domain.actor import Actor
 from bot.domain.dates import riga_day
 from bot.domain.eligibility import ProgrammeRules, eligible_pupils
-from bot.domain.errors import N_, DomainError, NotFound
-from bot.domain.figures import WeekFigures
+from bot.domain.errors import NotFound
+from bot.domain.figures import WeekFigures, week_of, week_period
 from storage.uow import Tx, UnitOfWork
-
-
-class BadWeek(DomainError):
-    message = N_("A week is written like 2026-W49.")
 
 
 def parse_week(text: str) -> tuple[date, date]:
     """Monday and Sunday of an ISO week such as ``2026-W49``."""
-    match = re.fullmatch(r"([0-9]{4})-W([0-9]{2})", text.strip())
-    if match is None:
-        raise BadWeek()
-    try:
-        monday = date.fromisocalendar(int(match[1]), int(match[2]), 1)
-    except ValueError:
-        raise BadWeek() from None
-    return monday, monday + timedelta(days=6)
-
-
-def week_of(day: date) -> str:
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
+    period = week_period(text)
+    return period.first, period.last
 
 
 class MealFigures:

@@ -1,21 +1,29 @@
-"""Transport claims, the coordinator's side: the list, the ticket, approve or return.
+"""Internship claims, the coordinator's side: the list, the photo, approve or return, and
+the payment file.
 
 Deciding a claim is a school's own business: only a coordinator of the claim's school
-may do it (a regional coordinator reads figures, but decides nothing in a school).
+may do it (a regional coordinator reads figures, but decides nothing in a school). A
+payment file holds the approved claims and the meal allowance days of a period that no
+earlier file held; everything in it is marked, so nothing is paid twice.
 """
 
 from __future__ import annotations
 
 from bot.clock import Clock
 from bot.domain.actor import Actor
+from bot.domain.dates import riga_day
 from bot.domain.errors import NotAllowed, NothingAwaited, TextExpected
+from bot.domain.figures import Period
 from bot.domain.internship import (
     REASON_MAX,
     AlreadyDecided,
+    Claim,
     ClaimDecided,
     ClaimState,
+    ClaimSubmitted,
+    NothingToPay,
+    PaymentExport,
     ReasonNeeded,
-    TransportClaim,
 )
 from bot.domain.meals import clean_note
 from bot.domain.models import Role
@@ -45,8 +53,9 @@ class ClaimsService:
 
     def register(self, reminders: ReminderService) -> None:
         reminders.register(ReminderKind.CLAIM_DECIDED, self.claim_decided)
+        reminders.register(ReminderKind.CLAIM_SUBMITTED, self.claim_submitted)
 
-    async def claims_to_decide(self, actor: Actor) -> list[TransportClaim]:
+    async def claims_to_decide(self, actor: Actor) -> list[Claim]:
         actor.require_coordinator()
         async with self.uow.write() as tx:
             claims = await tx.internship.submitted_claims(list(actor.coordinated_schools))
@@ -55,7 +64,7 @@ class ClaimsService:
             )
             return claims
 
-    async def _claim_for(self, tx: Tx, actor: Actor, claim_id: int) -> TransportClaim:
+    async def _claim_for(self, tx: Tx, actor: Actor, claim_id: int) -> Claim:
         claim = await tx.internship.get_claim(claim_id)
         if claim is None:
             actor.require_coordinator()
@@ -65,7 +74,7 @@ class ClaimsService:
             raise AlreadyDecided()
         return claim
 
-    async def ticket(self, actor: Actor, claim_id: int) -> TransportClaim:
+    async def ticket(self, actor: Actor, claim_id: int) -> Claim:
         """The claim whose ticket photo a coordinator of its school looks at (audited)."""
         async with self.uow.write() as tx:
             claim = await self._claim_for(tx, actor, claim_id)
@@ -74,18 +83,18 @@ class ClaimsService:
             )
             return claim
 
-    async def approve(self, actor: Actor, claim_id: int) -> TransportClaim:
+    async def approve(self, actor: Actor, claim_id: int) -> Claim:
         async with self.uow.write() as tx:
             await self._claim_for(tx, actor, claim_id)
             return await self._decide(tx, actor, claim_id, ClaimState.APPROVED, "")
 
-    async def begin_return(self, actor: Actor, claim_id: int) -> TransportClaim:
+    async def begin_return(self, actor: Actor, claim_id: int) -> Claim:
         async with self.uow.write() as tx:
             claim = await self._claim_for(tx, actor, claim_id)
             await self.questions.ask_in(tx, actor, ReturnReason(claim_id=claim_id))
             return claim
 
-    async def take_return_reason(self, actor: Actor, text: str | None) -> TransportClaim:
+    async def take_return_reason(self, actor: Actor, text: str | None) -> Claim:
         actor.require_coordinator()
         async with self.uow.write() as tx:
             question = await self.questions.current(tx, actor, ReturnReason)
@@ -102,7 +111,7 @@ class ClaimsService:
 
     async def _decide(
         self, tx: Tx, actor: Actor, claim_id: int, state: ClaimState, reason: str
-    ) -> TransportClaim:
+    ) -> Claim:
         now = self.clock.now()
         if not await tx.internship.decide_claim(claim_id, state, reason, actor.telegram_id, now):
             raise AlreadyDecided()
@@ -132,3 +141,45 @@ class ClaimsService:
         if claim is None or claim.state == ClaimState.SUBMITTED:
             return None
         return ClaimDecided(claim=claim, pupil_name=claim.pupil_name)
+
+    async def claim_submitted(self, reminder: Reminder) -> Fact | None:
+        """The loader of CLAIM_SUBMITTED: the new claim, unless decided meanwhile."""
+        if not isinstance(reminder.payload, ClaimPayload):
+            return None
+        async with self.uow.read() as tx:
+            claim = await tx.internship.get_claim(reminder.payload.claim_id)
+        if claim is None or claim.state != ClaimState.SUBMITTED:
+            return None
+        return ClaimSubmitted(claim=claim)
+
+    # --- payment files ----------------------------------------------------------------
+
+    async def export_payments(self, actor: Actor, school_id: str, period: Period) -> PaymentExport:
+        """A new payment file of the school's approved claims and allowance days (up to
+        today) of the period; they are marked paid in the same transaction."""
+        actor.require_school_coordinator(school_id)
+        now = self.clock.now()
+        last = min(period.last, riga_day(now))
+        async with self.uow.write() as tx:
+            rows = await tx.internship.unpaid(school_id, period.first, last)
+            if not rows:
+                raise NothingToPay()
+            export_id = await tx.internship.add_export(
+                school_id, period.first, last, actor.telegram_id, now, rows
+            )
+            await tx.audit.add(
+                now, actor.telegram_id, "payment_export", f"school:{school_id}", str(export_id)
+            )
+        return PaymentExport(
+            id=export_id,
+            school_id=school_id,
+            first_day=period.first,
+            last_day=last,
+            rows=tuple(rows),
+        )
+
+    async def last_export(self, actor: Actor, school_id: str) -> PaymentExport | None:
+        """The school's latest payment file again (if sending it failed), marking nothing."""
+        actor.require_school_coordinator(school_id)
+        async with self.uow.read() as tx:
+            return await tx.internship.last_export(school_id)

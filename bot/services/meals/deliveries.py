@@ -14,6 +14,7 @@ from bot.domain.actor import Actor
 from bot.domain.dates import RIGA, riga_day
 from bot.domain.eligibility import ProgrammeRules, check
 from bot.domain.errors import NotAllowed
+from bot.domain.internship import InternshipMeal
 from bot.domain.meals import (
     AlreadyMarked,
     Caterer,
@@ -34,6 +35,7 @@ class CatererDay(Model):
     caterer: Caterer
     day: date
     deliveries: tuple[Delivery, ...]
+    internship_meals: tuple[InternshipMeal, ...] = ()
 
 
 def delivery_ref(delivery_id: int) -> str:
@@ -150,6 +152,12 @@ class DeliveryService:
             for chat_id in chats
         ]
 
+    async def plan_list(self, tx: Tx, caterer: Caterer, day: date) -> None:
+        """The caterer's list of ``day`` at its cut-off (a student's internship meal day)."""
+        chats = await tx.accounts.of_person(Role.CATERER, caterer.id)
+        items = self._list_items(caterer, chats, day, self.cutoff_at(caterer, day))
+        await self.reminders.plan(tx, items)
+
     async def unplan(self, tx: Tx, sub: MealSubscription) -> int:
         """Remove the deliveries whose cut-off has not passed (a change, pause or stop)."""
         now = self.clock.now()
@@ -181,13 +189,19 @@ class DeliveryService:
             if caterer is None:
                 raise NotAllowed()
             deliveries = await tx.meals.deliveries_of_caterer(caterer.id, day)
+            internship = await tx.internship.meals_of_caterer(caterer.id, day)
             await tx.audit.add_reads(
                 self.clock.now(),
                 actor.telegram_id,
                 "read_meal_delivery",
-                [d.pupil_id for d in deliveries],
+                [d.pupil_id for d in deliveries] + [m.pupil_id for m in internship],
             )
-        return CatererDay(caterer=caterer, day=day, deliveries=tuple(deliveries))
+        return CatererDay(
+            caterer=caterer,
+            day=day,
+            deliveries=tuple(deliveries),
+            internship_meals=tuple(internship),
+        )
 
     async def mark(self, actor: Actor, delivery_id: int, reason: FailReason | None) -> Delivery:
         """The caterer marks a delivery delivered (no reason) or failed (with a reason)."""

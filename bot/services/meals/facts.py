@@ -59,10 +59,14 @@ class MealFacts:
             return None
         async with self.uow.read() as tx:
             deliveries = await tx.meals.deliveries_of_caterer(payload.caterer_id, payload.day)
-        if not deliveries:
+            internship = await tx.internship.meals_of_caterer(payload.caterer_id, payload.day)
+        if not deliveries and not internship:
             return None
         return CatererList(
-            caterer_id=payload.caterer_id, day=payload.day, deliveries=tuple(deliveries)
+            caterer_id=payload.caterer_id,
+            day=payload.day,
+            deliveries=tuple(deliveries),
+            internship_meals=tuple(internship),
         )
 
     async def meal_not_received(self, reminder: Reminder) -> Fact | None:

@@ -55,6 +55,8 @@ class OptionalKind:
 OPTIONAL_KINDS = (
     OptionalKind(ReminderKind.AGENDA, frozenset({Role.SPECIALIST})),
     OptionalKind(ReminderKind.MEAL_TOMORROW, frozenset({Role.PUPIL, Role.GUARDIAN})),
+    OptionalKind(ReminderKind.SUPPORT_NUDGE, frozenset({Role.PUPIL, Role.GUARDIAN})),
+    OptionalKind(ReminderKind.WEEKLY_DIGEST, frozenset({Role.COORDINATOR})),
 )
 _OPTIONAL = frozenset(k.kind for k in OPTIONAL_KINDS)
 

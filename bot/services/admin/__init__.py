@@ -1,0 +1,1 @@
+"""Running a school from the chat: codes, links, who left, specialists, messages."""

@@ -1,0 +1,1 @@
+"""Running a school from the chat: people, codes, links, who left, duty, messages."""

@@ -1,0 +1,1 @@
+"""Figures for coordinators: the summary, charts, workbooks, the digest and reminders."""
