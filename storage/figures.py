@@ -162,10 +162,20 @@ GROUP BY school_id, kind
 """  # noqa: S608 - fixed fragments
 
 _CARE = f"""
-SELECT school_id, sum(category = 'suicide') AS suicide, sum(category = 'self_harm') AS self_harm,
-  sum(category = 'abuse') AS abuse, sum(category = 'violence') AS violence,
+SELECT school_id, sum(category = 'suicide') AS suicide, sum(category = 'overdose') AS overdose,
+  sum(category = 'danger') AS danger, sum(category = 'self_harm') AS self_harm,
+  sum(category = 'sexual_abuse') AS sexual_abuse,
+  sum(category IN ('abuse', 'violence')) AS abuse, sum(category = 'unspecified') AS unspecified,
   count(*) AS total, sum(alerted) AS alerted, count(DISTINCT pupil_id) AS pupils
 FROM crisis_events WHERE school_id IN {_SCOPE} AND at >= :start AND at < :end
+GROUP BY school_id
+"""  # noqa: S608 - fixed fragments
+_ALERTS = f"""
+SELECT school_id, sum(kind = 'crisis') AS alerts, sum(kind = 'contact') AS contact_requests,
+  sum(taken_at IS NOT NULL) AS taken,
+  coalesce(sum((julianday(taken_at) - julianday(created_at)) * 1440), 0) AS taken_minutes,
+  sum(level > 0) AS escalated, sum(taken_at IS NULL) AS not_taken
+FROM care_alerts WHERE school_id IN {_SCOPE} AND created_at >= :start AND created_at < :end
 GROUP BY school_id
 """  # noqa: S608 - fixed fragments
 
@@ -306,10 +316,12 @@ class FiguresRepo(Repo):
         ]
 
     async def care(self, w: Window) -> list[tuple[str, Care]]:
-        return [
-            (row["school_id"], Care(**_fields(row, Care)))
-            for row in await self.all(_CARE, w.args())
-        ]
+        """Words of crisis and alerts by school: two grouped queries, merged by school."""
+        found: dict[str, dict[str, Any]] = {}
+        for sql in (_CARE, _ALERTS):
+            for row in await self.all(sql, w.args()):
+                found.setdefault(row["school_id"], {}).update(_fields(row, Care))
+        return [(school, Care(**values)) for school, values in found.items()]
 
     # --- the support nudge and the digest -----------------------------------------------
 

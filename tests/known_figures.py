@@ -213,4 +213,24 @@ async def build_known(db: Database, world: World) -> Known:
                 " language, alerted) VALUES (?, 0, ?, ?, ?, 'lv', ?)",
                 (to_db_time(at), pupil, school, category, alerted),
             )
+        # Alerts: in S1 one taken after 6 minutes, one request to be contacted nobody took
+        # that climbed to the coordinator; one before the semester.
+        for kind, created, taken, level in (
+            ("crisis", riga(10, 5), riga(10, 5, 14, 6), 0),
+            ("contact", riga(11, 3), None, 1),
+            ("crisis", riga(8, 1), riga(8, 1, 14, 2), 0),
+        ):
+            await conn.execute(
+                "INSERT INTO care_alerts (kind, telegram_id, writer_role, school_id, pupil_ids,"
+                " level, created_at, taken_by, taken_at) VALUES (?, 0, 'pupil', 'S1', ?, ?, ?,"
+                " ?, ?)",
+                (
+                    kind,
+                    f"[{anna}]",
+                    level,
+                    to_db_time(created),
+                    1 if taken else None,
+                    to_db_time(taken) if taken else None,
+                ),
+            )
     return Known(pupils["karlis"], pupils["marta"], pupils["oskars"], plans["karlis"], caterer)

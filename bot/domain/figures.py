@@ -276,15 +276,33 @@ class Claims(Model):
 
 
 class Care(Model):
-    """Words of crisis seen in the period: how many times, by category. Never texts."""
+    """Words of crisis seen in the period, by category, and what became of the alerts.
+
+    Never texts. Events of the older category "violence" count as ``abuse``.
+    """
 
     suicide: int = 0
+    overdose: int = 0
+    danger: int = 0
     self_harm: int = 0
+    sexual_abuse: int = 0
     abuse: int = 0
-    violence: int = 0
+    unspecified: int = 0  # found by the learned net, not by a rule
     total: int = 0
-    alerted: int = 0  # times an on-duty specialist was alerted
+    alerted: int = 0  # events after which somebody at school was alerted
     pupils: int = 0  # pupils concerned
+    # The alerts raised in the period (words of crisis) and the requests to be contacted.
+    alerts: int = 0
+    contact_requests: int = 0
+    taken: int = 0  # somebody pressed "I'm on it"
+    taken_minutes: float = 0  # summed over the taken ones: the mean is this / taken
+    escalated: int = 0  # climbed past the on-duty specialists
+    not_taken: int = 0
+
+    @property
+    def minutes_to_take(self) -> float | None:
+        """The mean time from an alert to "I'm on it", in minutes."""
+        return round(self.taken_minutes / self.taken, 1) if self.taken else None
 
 
 class SchoolFigures(Model):

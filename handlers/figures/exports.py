@@ -39,10 +39,15 @@ def chart_items(report: FiguresReport, area: Area) -> list[tuple[str, float]]:
     c = f.care
     return [
         (N_("Suicide"), c.suicide),
+        (N_("Overdose or poisoning"), c.overdose),
+        (N_("Immediate danger"), c.danger),
         (N_("Self-harm"), c.self_harm),
-        (N_("Abuse"), c.abuse),
-        (N_("Violence"), c.violence),
+        (N_("Sexual abuse"), c.sexual_abuse),
+        (N_("Abuse or violence at home"), c.abuse),
+        (N_("Other words of crisis"), c.unspecified),
         (N_("On-duty specialist alerted"), c.alerted),
+        (N_("Taken (“I'm on it”)"), c.taken),
+        (N_("Not taken"), c.not_taken),
     ]
 
 

@@ -178,12 +178,25 @@ CLAIMS = (
 CARE = (
     *SCHOOL,
     Column("suicide", N_("Suicide"), _of("care", "suicide")),
+    Column("overdose", N_("Overdose or poisoning"), _of("care", "overdose")),
+    Column("danger", N_("Immediate danger"), _of("care", "danger")),
     Column("self_harm", N_("Self-harm"), _of("care", "self_harm")),
-    Column("abuse", N_("Abuse"), _of("care", "abuse")),
-    Column("violence", N_("Violence"), _of("care", "violence")),
+    Column("sexual_abuse", N_("Sexual abuse"), _of("care", "sexual_abuse")),
+    Column("abuse", N_("Abuse or violence at home"), _of("care", "abuse")),
+    Column("unspecified", N_("Other words of crisis"), _of("care", "unspecified")),
     Column("total", N_("Words of crisis, all"), _of("care", "total")),
     Column("alerted", N_("On-duty specialist alerted"), _of("care", "alerted")),
     Column("pupils", N_("Pupils concerned"), _of("care", "pupils")),
+    Column("alerts", N_("Alerts"), _of("care", "alerts")),
+    Column("contact_requests", N_("Asked to be contacted"), _of("care", "contact_requests")),
+    Column("taken", N_("Taken (“I'm on it”)"), _of("care", "taken")),
+    Column(
+        "minutes_to_take",
+        N_("Minutes to “I'm on it”, mean"),
+        lambda s: s.care.minutes_to_take,
+    ),
+    Column("escalated", N_("Climbed to a coordinator"), _of("care", "escalated")),
+    Column("not_taken", N_("Not taken"), _of("care", "not_taken")),
 )
 
 AREAS: dict[Area, tuple[str, Sequence[Column]]] = {

@@ -112,11 +112,34 @@ def claims_line(t: Texts, f: SchoolFigures) -> str:
 
 
 def care_line(t: Texts, f: SchoolFigures) -> str:
-    return t(
+    c = f.care
+    line = t(
         "🆘 Words of crisis: {total} times (on-duty specialist alerted {alerted} times).",
-        total=f.care.total,
-        alerted=f.care.alerted,
+        total=c.total,
+        alerted=c.alerted,
     )
+    if not c.alerts and not c.contact_requests:
+        return line
+    taken = (
+        t(
+            "{taken} of {alerts} alerts taken, after {minutes} min on average; {escalated} "
+            "climbed to a coordinator; {contacts} asked to be contacted.",
+            taken=c.taken,
+            alerts=c.alerts + c.contact_requests,
+            minutes=c.minutes_to_take,
+            escalated=c.escalated,
+            contacts=c.contact_requests,
+        )
+        if c.taken
+        else t(
+            "None of {alerts} alerts taken yet; {escalated} climbed to a coordinator; "
+            "{contacts} asked to be contacted.",
+            alerts=c.alerts + c.contact_requests,
+            escalated=c.escalated,
+            contacts=c.contact_requests,
+        )
+    )
+    return f"{line}\n{taken}"
 
 
 def summary_lines(t: Texts, f: SchoolFigures, counted: bool) -> list[str]:

@@ -63,6 +63,10 @@ async def test_the_coordinator_sees_the_semester_in_a_few_lines(harness: BotHarn
     assert "Pupils with a plan: 3; 1 have used nothing yet, 2 used under 25 %" in text
     assert "2 delivered, 2 failed, 1 reported not received; 1 families subscribed, 1 paused" in text
     assert "Words of crisis: 3 times (on-duty specialist alerted 2 times)" in text
+    assert (
+        "1 of 2 alerts taken, after 6.0 min on average; 1 climbed to a coordinator; "
+        "1 asked to be contacted." in text
+    )
     # Counts only: no pupil's name in the figures.
     assert "Anna" not in text and "Marta" not in text
 
