@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -69,6 +70,20 @@ class BotHarness:
         if role is None:
             return self.translator.for_language(language)
         return self.translator.for_actor(Recipient(chat_id=0, role=role, language=language))
+
+    async def rows(self, sql: str, *args: object) -> list[dict[str, Any]]:
+        """The rows of a query on the bot's database, as dicts."""
+        async with self.services.db.reader.execute(sql, args) as cursor:
+            return [dict(row) for row in await cursor.fetchall()]
+
+    async def everything_stored(self) -> str:
+        """Every cell of every table, as one text to search in."""
+        tables = await self.rows("SELECT name FROM sqlite_master WHERE type = 'table'")
+        cells = []
+        for table in tables:
+            for row in await self.rows(f"SELECT * FROM {table['name']}"):
+                cells.extend(str(value) for value in row.values())
+        return "\n".join(cells)
 
     def user(self, telegram_id: int, language: str | None = "lv") -> TelegramUser:
         return TelegramUser(telegram_id, f"User{telegram_id}", language)

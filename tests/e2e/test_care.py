@@ -32,8 +32,7 @@ CRISIS = {
 
 
 async def _rows(harness: BotHarness, sql: str, *args: object) -> list[dict[str, Any]]:
-    async with harness.services.db.reader.execute(sql, args) as cursor:
-        return [dict(row) for row in await cursor.fetchall()]
+    return await harness.rows(sql, *args)
 
 
 async def _alerts(harness: BotHarness) -> list[dict[str, Any]]:
@@ -41,13 +40,7 @@ async def _alerts(harness: BotHarness) -> list[dict[str, Any]]:
 
 
 async def _everything_stored(harness: BotHarness) -> str:
-    """Every cell of every table, as one text to search in."""
-    tables = await _rows(harness, "SELECT name FROM sqlite_master WHERE type = 'table'")
-    cells = []
-    for table in tables:
-        for row in await _rows(harness, f"SELECT * FROM {table['name']}"):
-            cells.extend(str(value) for value in row.values())
-    return "\n".join(cells)
+    return await harness.everything_stored()
 
 
 async def _link_staff(harness: BotHarness) -> None:

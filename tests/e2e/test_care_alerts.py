@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from bot.clock import FakeClock
 from bot.domain.models import Role
 from bot.localchat import Outgoing, TelegramUser
+from bot.localchat.transport import ChatMessage
 from bot.services.care.relay import RelayService
 from tests.conftest import BotHarness
 from tests.factories import add_slot, link
@@ -44,17 +45,11 @@ def heard(sent: list[Outgoing], chat_id: int) -> list[str]:
 
 
 async def _rows(harness: BotHarness, sql: str, *args: object) -> list[dict[str, Any]]:
-    async with harness.services.db.reader.execute(sql, args) as cursor:
-        return [dict(row) for row in await cursor.fetchall()]
+    return await harness.rows(sql, *args)
 
 
 async def _everything_stored(harness: BotHarness) -> str:
-    tables = await _rows(harness, "SELECT name FROM sqlite_master WHERE type = 'table'")
-    cells = []
-    for table in tables:
-        for row in await _rows(harness, f"SELECT * FROM {table['name']}"):
-            cells.extend(str(value) for value in row.values())
-    return "\n".join(cells)
+    return await harness.everything_stored()
 
 
 async def _insert(harness: BotHarness, sql: str) -> int:
@@ -111,10 +106,26 @@ async def escalate(harness: BotHarness) -> list[Outgoing]:
     return harness.api.outgoing[before:]
 
 
-def button(harness: BotHarness, chat_id: int, label_part: str) -> str:
-    """The data of the button labelled ``label_part`` on the bot's last message to a chat."""
+async def to_note_prompt(harness: BotHarness, offer: str) -> ChatMessage:
+    """The pupil goes menu -> book -> ``offer`` -> the first free time: the note question."""
+    pupil = en(PUPIL)
+    await harness.tg.send(pupil, "/start")
+    await harness.tg.press_label(pupil, "Book")
+    await harness.tg.press_label(pupil, offer)
+    await harness.tg.press(pupil, button(harness, PUPIL, "", data_prefix="bk:s:"))
+    return harness.api.last_bot_message(PUPIL)
+
+
+def button(harness: BotHarness, chat_id: int, label_part: str, data_prefix: str = "") -> str:
+    """The data of the first button labelled ``label_part`` (and with data starting with
+    ``data_prefix``) on the bot's last message to a chat."""
     buttons = harness.api.last_bot_message(chat_id).buttons
-    return next(data for row in buttons for label, data in row if label_part in label)
+    return next(
+        data
+        for row in buttons
+        for label, data in row
+        if label_part in label and data.startswith(data_prefix)
+    )
 
 
 async def take(harness: BotHarness, chat_id: int) -> list[Outgoing]:
@@ -179,17 +190,7 @@ async def test_words_of_crisis_while_a_screen_waits_for_a_note_are_not_taken_as_
     await school(harness)
     await add_slot(harness.services.db, harness.world.teacher_id, riga(3, 14))
     pupil = en(PUPIL)
-    await harness.tg.send(pupil, "/start")
-    await harness.tg.press_label(pupil, "Book")
-    await harness.tg.press_label(pupil, "Matemātika")
-    slot = next(
-        data
-        for row in harness.api.last_bot_message(PUPIL).buttons
-        for _, data in row
-        if data.startswith("bk:s:")
-    )
-    await harness.tg.press(pupil, slot)
-    prompt = harness.api.last_bot_message(PUPIL)
+    prompt = await to_note_prompt(harness, "Matemātika")
     assert "write a short note" in prompt.text
 
     sent = await harness.tg.send(pupil, CRISIS)
@@ -460,16 +461,7 @@ async def _book_in_chat(harness: BotHarness, starts_at: datetime) -> int:
     """The pupil books emotional support and picks "in this chat"; returns the booking id."""
     await add_slot(harness.services.db, harness.world.psychologist_id, starts_at)
     pupil = en(PUPIL)
-    await harness.tg.send(pupil, "/start")
-    await harness.tg.press_label(pupil, "Book")
-    await harness.tg.press_label(pupil, "Emotional support")
-    slot = next(
-        data
-        for row in harness.api.last_bot_message(PUPIL).buttons
-        for _, data in row
-        if data.startswith("bk:s:")
-    )
-    await harness.tg.press(pupil, slot)
+    await to_note_prompt(harness, "Emotional support")
     await harness.tg.press_label(pupil, "Skip")
     sent = await harness.tg.press_label(pupil, "In this chat instead")
     assert any("Where: here in the chat" in t for t in to(sent, PUPIL))

@@ -124,20 +124,34 @@ class CareService:
             if await self._alerted_lately(tx, now, group, actor.telegram_id):
                 told = True
                 continue
-            alert_id = await tx.care.add_alert(
-                kind=AlertKind.CRISIS,
-                telegram_id=actor.telegram_id,
-                writer_role=actor.role or Role.PUPIL,
-                school_id=group.school_id,
-                pupil_ids=group.pupil_ids,
-                about=match.about.value,
-                category=match.category.value,
-                now=now,
-            )
-            if await self._deliver(tx, alert_id, group, Level.ON_DUTY, now):
+            crisis = (AlertKind.CRISIS, match.about, match.category.value)
+            if await self._raise(tx, actor, group, crisis, now):
                 await tx.care.mark_alerted(event_ids)
                 told = True
         return told
+
+    async def _raise(
+        self,
+        tx: Tx,
+        actor: Actor,
+        group: _Group,
+        what: tuple[AlertKind, About, str],
+        now: datetime,
+    ) -> bool:
+        """A new alert of ``what`` (kind, about, category) from ``actor``, sent to the first
+        level with anyone on it; whether anybody got it."""
+        kind, about, category = what
+        alert_id = await tx.care.add_alert(
+            kind=kind,
+            telegram_id=actor.telegram_id,
+            writer_role=actor.role or Role.PUPIL,
+            school_id=group.school_id,
+            pupil_ids=group.pupil_ids,
+            about=about.value,
+            category=category,
+            now=now,
+        )
+        return await self._deliver(tx, alert_id, group, Level.ON_DUTY, now)
 
     async def _alerted_lately(self, tx: Tx, now: datetime, group: _Group, telegram_id: int) -> bool:
         if self.config.alert_every_minutes == 0:
@@ -154,17 +168,8 @@ class CareService:
         asked = False
         async with self.uow.write() as tx:
             for group in _groups(actor):
-                alert_id = await tx.care.add_alert(
-                    kind=AlertKind.CONTACT,
-                    telegram_id=actor.telegram_id,
-                    writer_role=actor.role or Role.PUPIL,
-                    school_id=group.school_id,
-                    pupil_ids=group.pupil_ids,
-                    about=About.SELF.value,
-                    category="",
-                    now=now,
-                )
-                asked = await self._deliver(tx, alert_id, group, Level.ON_DUTY, now) or asked
+                contact = (AlertKind.CONTACT, About.SELF, "")
+                asked = await self._raise(tx, actor, group, contact, now) or asked
         return ContactResponse(asked=asked)
 
     # --- delivery and escalation -------------------------------------------------------------
