@@ -23,8 +23,12 @@ _LATIN_MIN = 3
 
 # (slot, languages as bits, negated): a slot is a group, or one word of a phrase
 Hit = tuple[int, int, bool]
-# folded word -> (slot, negated) -> languages as bits, while the tables are built
-_Table = dict[str, dict[tuple[int, bool], int]]
+# folded word -> its hits, each packed in one int, while the tables are built: the
+# languages in the lowest bits, then whether negated, then the slot (see _put)
+_Table = dict[str, list[int]]
+_LANGUAGES_MASK = (1 << len(LANGUAGES)) - 1
+_NEGATED = 1 << len(LANGUAGES)
+_SLOT_SHIFT = len(LANGUAGES) + 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,10 +41,18 @@ class Phrase:
 
 
 def _freeze(table: _Table) -> dict[str, tuple[Hit, ...]]:
-    return {
-        key: tuple((slot, bits, negated) for (slot, negated), bits in hits.items())
-        for key, hits in table.items()
-    }
+    # The forms of one word share their hits: one tuple for all of them saves memory.
+    shared: dict[tuple[Hit, ...], tuple[Hit, ...]] = {}
+    frozen = {}
+    for key, hits in table.items():
+        found = tuple(
+            sorted(
+                (packed >> _SLOT_SHIFT, packed & _LANGUAGES_MASK, bool(packed & _NEGATED))
+                for packed in hits
+            )
+        )
+        frozen[key] = shared.setdefault(found, found)
+    return frozen
 
 
 class _Builder:
@@ -103,24 +115,43 @@ class _Builder:
             if not is_latin(word.text):
                 _put(self.latin_stems, latin_key(word.text), slot, bit, negated=False)
             return
+        read_with_typos = (language, word.kind, word.text) in self.typo_words
+        for key, negated, latin in self.keys_of(language, word):
+            if key in excluded:
+                continue
+            _put(self.exact, key, slot, bit, negated=negated)
+            if read_with_typos:
+                self.typo_keys.add(key)
+            if latin:
+                _put(self.latin, latin, slot, bit, negated=negated)
+
+    def keys_of(self, language: str, word: Word) -> list[tuple[str, bool, str]]:
+        """The folded forms of a word, whether negated, and their Latin keys ("": none)."""
         keys = {word.text}
         if word.kind == "forms":
             keys |= {fold(form) for form in self.forms.get((language, word.written), ())}
-        for key in keys - excluded:
+        found = []
+        for key in keys:
             if " " in key:
                 continue  # a dictionary form of two words ("по-моему") is not one word
             # "negribu" is listed under "gribēt": the glued "ne" still negates it.
-            negated = any(key.startswith(p) and not word.text.startswith(p) for p in self.prefixes)
-            _put(self.exact, key, slot, bit, negated=negated)
-            if (language, word.kind, word.text) in self.typo_words:
-                self.typo_keys.add(key)
-            if not is_latin(key) and len(latin_key(key)) >= _LATIN_MIN:
-                _put(self.latin, latin_key(key), slot, bit, negated=negated)
+            negated = key.startswith(self.prefixes) and any(
+                key.startswith(p) and not word.text.startswith(p) for p in self.prefixes
+            )
+            latin = "" if is_latin(key) else latin_key(key)
+            found.append((key, negated, latin if len(latin) >= _LATIN_MIN else ""))
+        return found
 
 
 def _put(table: _Table, key: str, slot: int, bit: int, *, negated: bool) -> None:
-    hits = table.setdefault(key, {})
-    hits[(slot, negated)] = hits.get((slot, negated), 0) | bit
+    # One int per hit: a dict per word would double the memory taken while building.
+    head = slot << _SLOT_SHIFT | (_NEGATED if negated else 0)
+    hits = table.setdefault(key, [])
+    for index, packed in enumerate(hits):
+        if packed & ~_LANGUAGES_MASK == head:
+            hits[index] = packed | bit
+            return
+    hits.append(head | bit)
 
 
 class Lexicon:

@@ -81,20 +81,33 @@ class TypoIndex:
     def __init__(self, keys: Iterable[str], near_words: frozenset[str]) -> None:
         self.keys = frozenset(key for key in keys if len(key) >= TYPO_MIN - 1)
         self._near_words = near_words
-        self._by_deletion: dict[str, list[str]] = {}
-        for key in self.keys:
+        # Most deletions belong to one word: kept as that word itself, not in a list,
+        # as the index is most of the detector's memory.
+        self._by_deletion: dict[str, str | tuple[str, ...]] = {}
+        for key in sorted(self.keys):
             for deleted in deletions(key):
-                self._by_deletion.setdefault(deleted, []).append(key)
+                known = self._by_deletion.get(deleted)
+                if known is None:
+                    self._by_deletion[deleted] = key
+                elif isinstance(known, str):
+                    if known != key:
+                        self._by_deletion[deleted] = (known, key)
+                elif key not in known:
+                    self._by_deletion[deleted] = (*known, key)
+
+    def _with_deletion(self, deleted: str) -> tuple[str, ...]:
+        known = self._by_deletion.get(deleted, ())
+        return (known,) if isinstance(known, str) else known
 
     def find(self, word: str) -> list[str]:
         """The known words ``word`` may be a typo of; none for a short or real word."""
         if len(word) < TYPO_MIN or word in self._near_words:
             return []
-        candidates = set(self._by_deletion.get(word, ()))  # a letter left out
+        candidates = set(self._with_deletion(word))  # a letter left out
         for deleted in deletions(word):
             if deleted in self.keys:  # a letter too many
                 candidates.add(deleted)
-            candidates.update(self._by_deletion.get(deleted, ()))  # one changed or swapped
+            candidates.update(self._with_deletion(deleted))  # one changed or swapped
         return sorted(key for key in candidates if one_edit(word, key))
 
     def near_words(self, real_words: frozenset[str]) -> set[str]:
