@@ -11,6 +11,7 @@ from bot.domain.crisis import (
     RuleSet,
     default_rules,
     fold,
+    parse_entry,
     parse_rules,
 )
 from bot.domain.crisis.text import latin_key
@@ -247,6 +248,24 @@ def test_entry_marks_stems_exact_phrases_numbers_and_exclusions() -> None:
     assert detector.detect("a lot of pills") is not None
     assert detector.detect("a lot of pillows") is not None  # a stem: "pill*" begins it
     assert detector.detect("took all the pills") is not None
+
+
+def test_an_exact_phrase_is_exact_in_every_word_unless_a_word_is_a_stem() -> None:
+    exact = parse_entry("=manis vairs nebūs")
+    assert [word.kind for word in exact.words] == ["exact", "exact", "exact"]
+    assert [word.kind for word in parse_entry("mammas draugs").words] == ["forms", "forms"]
+    assert [word.kind for word in parse_entry("=ar savu nazi*").words] == [
+        "exact",
+        "exact",
+        "stem",
+    ]
+    detector = CrisisDetector(
+        parse_rules({"terms": {"suicide": {"en": ["=end it all"]}}}),
+        forms={("en", "all"): ("alls",)},
+        near_words=frozenset(),
+    )
+    assert detector.detect("end it all") is not None
+    assert detector.detect("end it alls") is None
 
 
 def test_an_excluded_form_leaves_the_group() -> None:
