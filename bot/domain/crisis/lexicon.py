@@ -7,6 +7,7 @@ letters (:func:`~bot.domain.crisis.text.latin_key`), after a glued negation pref
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.domain.crisis.forms import Forms
@@ -45,12 +46,11 @@ def _freeze(table: _Table) -> dict[str, tuple[Hit, ...]]:
     shared: dict[tuple[Hit, ...], tuple[Hit, ...]] = {}
     frozen = {}
     for key, hits in table.items():
-        found = tuple(
-            sorted(
-                (packed >> _SLOT_SHIFT, packed & _LANGUAGES_MASK, bool(packed & _NEGATED))
-                for packed in hits
-            )
-        )
+        merged: dict[int, int] = {}  # a word's hit in several languages: their bits joined
+        for packed in hits:
+            head = packed >> len(LANGUAGES)
+            merged[head] = merged.get(head, 0) | packed & _LANGUAGES_MASK
+        found = tuple(sorted((head >> 1, bits, bool(head & 1)) for head, bits in merged.items()))
         frozen[key] = shared.setdefault(found, found)
     return frozen
 
@@ -144,14 +144,9 @@ class _Builder:
 
 
 def _put(table: _Table, key: str, slot: int, bit: int, *, negated: bool) -> None:
-    # One int per hit: a dict per word would double the memory taken while building.
-    head = slot << _SLOT_SHIFT | (_NEGATED if negated else 0)
-    hits = table.setdefault(key, [])
-    for index, packed in enumerate(hits):
-        if packed & ~_LANGUAGES_MASK == head:
-            hits[index] = packed | bit
-            return
-    hits.append(head | bit)
+    # One int per hit, joined per word when frozen: a dict per word would double the
+    # memory taken while building.
+    table.setdefault(key, []).append(slot << _SLOT_SHIFT | (_NEGATED if negated else 0) | bit)
 
 
 class Lexicon:
@@ -162,18 +157,22 @@ class Lexicon:
         rules: RuleSet,
         forms: Forms,
         typo_words: frozenset[WordKey] = frozenset(),
-        near_words: frozenset[str] = frozenset(),
+        near_words: Iterable[str] = (),
     ) -> None:
         built = _Builder(rules, forms, typo_words)
         self.group_slots = built.group_slots
         self.phrases = built.phrases
-        self.typos = TypoIndex(built.typo_keys, near_words)
         self._prefixes = built.prefixes
         self._numbers = built.numbers
+        # Each table frozen, its building copy let go, before the typo index is made:
+        # the most memory the detector ever takes is while it is compiled.
         self._exact = _freeze(built.exact)
+        built.exact.clear()
         self._stems = _freeze(built.stems)
         self._latin = _freeze(built.latin)
+        built.latin.clear()
         self._latin_stems = _freeze(built.latin_stems)
+        self.typos = TypoIndex(built.typo_keys, near_words)
         self._stem_lengths = sorted({len(stem) for stem in self._stems})
         self._latin_stem_lengths = sorted({len(stem) for stem in self._latin_stems})
         self._cache: dict[str, tuple[Hit, ...]] = {}

@@ -78,14 +78,16 @@ def edits(word: str) -> Iterator[str]:
 class TypoIndex:
     """Known words by their one-letter deletions, to find a word's typo quickly."""
 
-    def __init__(self, keys: Iterable[str], near_words: frozenset[str]) -> None:
+    def __init__(self, keys: Iterable[str], near_words: Iterable[str]) -> None:
         self.keys = frozenset(key for key in keys if len(key) >= TYPO_MIN - 1)
-        self._near_words = near_words
-        # Most deletions belong to one word: kept as that word itself, not in a list,
-        # as the index is most of the detector's memory.
-        self._by_deletion: dict[str, str | tuple[str, ...]] = {}
+        # The index is most of the detector's memory, so words are kept by their hash
+        # (a hash shared by two strings only adds a candidate that one_edit rejects, or
+        # leaves a typo unread once in billions), and most deletions belong to one word:
+        # kept as that word itself, not in a tuple.
+        self._near_words = frozenset(map(hash, near_words))
+        self._by_deletion: dict[int, str | tuple[str, ...]] = {}
         for key in sorted(self.keys):
-            for deleted in deletions(key):
+            for deleted in map(hash, deletions(key)):
                 known = self._by_deletion.get(deleted)
                 if known is None:
                     self._by_deletion[deleted] = key
@@ -96,12 +98,12 @@ class TypoIndex:
                     self._by_deletion[deleted] = (*known, key)
 
     def _with_deletion(self, deleted: str) -> tuple[str, ...]:
-        known = self._by_deletion.get(deleted, ())
+        known = self._by_deletion.get(hash(deleted), ())
         return (known,) if isinstance(known, str) else known
 
     def find(self, word: str) -> list[str]:
         """The known words ``word`` may be a typo of; none for a short or real word."""
-        if len(word) < TYPO_MIN or word in self._near_words:
+        if len(word) < TYPO_MIN or hash(word) in self._near_words:
             return []
         candidates = set(self._with_deletion(word))  # a letter left out
         for deleted in deletions(word):
