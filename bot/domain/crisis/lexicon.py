@@ -194,12 +194,14 @@ class Lexicon:
                 (slot, ALL_LANGUAGES, False) for least, slot in self._numbers if number >= least
             )
         hits = self._plain(word)
-        if not hits:
+        # A word found only as part of a phrase ("neļauj" of "neļauj izkāpt") may still
+        # be a word of a group behind a glued negation ("ne"+"ļauj").
+        if all(slot >= len(self.group_slots) for slot, _, _ in hits):
             for prefix in self._prefixes:
                 if word.startswith(prefix) and len(word) - len(prefix) >= 3:
                     rest = self._plain(word[len(prefix) :])
-                    hits = tuple((slot, bits, True) for slot, bits, _ in rest)
-                    if hits:
+                    if rest:
+                        hits += tuple((slot, bits, True) for slot, bits, _ in rest)
                         break
         if not hits:
             for key in self.typos.find(word):
