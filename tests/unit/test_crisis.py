@@ -126,6 +126,35 @@ def test_a_glued_or_separate_negation_is_kept(detector: CrisisDetector) -> None:
     assert detector.detect("i cant live anymore") is not None
 
 
+def test_a_word_found_inside_a_phrase_is_still_read_behind_a_glued_negation() -> None:
+    detector = _small(
+        """
+        [groups.negation_prefix]
+        lv = ["ne"]
+        [groups.let]
+        lv = ["=ļauj"]
+        [groups.eat]
+        lv = ["=ēst"]
+        [terms.danger]
+        lv = ["=neļauj izkāpt"]
+        [[rules]]
+        category = "abuse"
+        words = ["not let", "eat"]
+        """
+    )
+    match = detector.detect("mamma neļauj ēst")
+    assert match is not None and match.category == CrisisCategory.ABUSE
+    assert detector.detect("mamma ļauj ēst") is None
+    assert detector.detect("viņš neļauj izkāpt") is not None
+
+
+def test_a_message_is_checked_only_against_rules_it_has_a_word_of() -> None:
+    detector = _small(RULES)
+    # Every rule is filed under one of its words; the words of a message pick the rules.
+    filed = [index for indexes in detector._rules_by_slot.values() for index in indexes]
+    assert sorted(filed) == list(range(len(detector._rules)))
+
+
 def test_a_negation_word_negates_only_a_word_of_its_language(detector: CrisisDetector) -> None:
     # The Latvian "no" (from) is not the English "no".
     match = detector.detect("man ir zilumi no tēta")
