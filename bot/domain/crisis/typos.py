@@ -10,12 +10,15 @@ the shipped rules (see :func:`typo_words`).
 
 from __future__ import annotations
 
+from array import array
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 
 from bot.domain.crisis.model import RuleSet
 from bot.domain.crisis.rules import RESERVED_GROUPS, parse_entry, rule_word
 
 TYPO_MIN = 6
+_HASH_OFFSET = 1 << 63  # hash() is a signed 64-bit number
 _LATIN = "abcdefghijklmnopqrstuvwxyz"
 _CYRILLIC = "абвгдежзиклмнопрстуфхцчшщъыьэюя"  # folded: no "ё", "й"
 
@@ -80,30 +83,41 @@ class TypoIndex:
 
     def __init__(self, keys: Iterable[str], near_words: Iterable[str]) -> None:
         self.keys = frozenset(key for key in keys if len(key) >= TYPO_MIN - 1)
-        # The index is most of the detector's memory, so words are kept by their hash
-        # (a hash shared by two strings only adds a candidate that one_edit rejects, or
-        # leaves a typo unread once in billions), and most deletions belong to one word:
-        # kept as that word itself, not in a tuple.
-        self._near_words = frozenset(map(hash, near_words))
-        self._by_deletion: dict[int, str | tuple[str, ...]] = {}
-        for key in sorted(self.keys):
-            for deleted in map(hash, deletions(key)):
-                known = self._by_deletion.get(deleted)
-                if known is None:
-                    self._by_deletion[deleted] = key
-                elif isinstance(known, str):
-                    if known != key:
-                        self._by_deletion[deleted] = (known, key)
-                elif key not in known:
-                    self._by_deletion[deleted] = (*known, key)
+        # The index would be most of the detector's memory as Python objects, so it is
+        # kept in sorted arrays of hashes, searched by bisection: a hash shared by two
+        # strings only adds a candidate that one_edit rejects, or leaves a typo unread
+        # once in billions.
+        self._near_words = array("q", sorted({hash(word) for word in near_words}))
+        self._words = tuple(sorted(self.keys))
+        # (hash, word) pairs sorted as one number each: the hash made unsigned, then
+        # the word's place in the low bits.
+        shift = max(len(self._words), 1).bit_length()
+        packed = sorted(
+            (hash(deleted) + _HASH_OFFSET) << shift | index
+            for index, key in enumerate(self._words)
+            for deleted in deletions(key)
+        )
+        self._deleted = array("q", [(number >> shift) - _HASH_OFFSET for number in packed])
+        self._owners = array("i", [number & ((1 << shift) - 1) for number in packed])
 
-    def _with_deletion(self, deleted: str) -> tuple[str, ...]:
-        known = self._by_deletion.get(hash(deleted), ())
-        return (known,) if isinstance(known, str) else known
+    def _with_deletion(self, deleted: str) -> list[str]:
+        """The known words of which ``deleted`` is a one-letter deletion."""
+        wanted = hash(deleted)
+        found = []
+        index = bisect_left(self._deleted, wanted)
+        while index < len(self._deleted) and self._deleted[index] == wanted:
+            found.append(self._words[self._owners[index]])
+            index += 1
+        return found
+
+    def _is_near_word(self, word: str) -> bool:
+        wanted = hash(word)
+        index = bisect_left(self._near_words, wanted)
+        return index < len(self._near_words) and self._near_words[index] == wanted
 
     def find(self, word: str) -> list[str]:
         """The known words ``word`` may be a typo of; none for a short or real word."""
-        if len(word) < TYPO_MIN or hash(word) in self._near_words:
+        if len(word) < TYPO_MIN or self._is_near_word(word):
             return []
         candidates = set(self._with_deletion(word))  # a letter left out
         for deleted in deletions(word):
