@@ -11,6 +11,7 @@ from bot.domain.crisis import (
     RuleSet,
     default_rules,
     fold,
+    parse_entry,
     parse_rules,
 )
 from bot.domain.crisis.text import latin_key
@@ -123,6 +124,35 @@ def test_a_glued_or_separate_negation_is_kept(detector: CrisisDetector) -> None:
     assert detector.detect("i never want to wake up again") is not None
     # "can't" negates "live" here, and the rule takes it either way
     assert detector.detect("i cant live anymore") is not None
+
+
+def test_a_word_found_inside_a_phrase_is_still_read_behind_a_glued_negation() -> None:
+    detector = _small(
+        """
+        [groups.negation_prefix]
+        lv = ["ne"]
+        [groups.let]
+        lv = ["=ļauj"]
+        [groups.eat]
+        lv = ["=ēst"]
+        [terms.danger]
+        lv = ["=neļauj izkāpt"]
+        [[rules]]
+        category = "abuse"
+        words = ["not let", "eat"]
+        """
+    )
+    match = detector.detect("mamma neļauj ēst")
+    assert match is not None and match.category == CrisisCategory.ABUSE
+    assert detector.detect("mamma ļauj ēst") is None
+    assert detector.detect("viņš neļauj izkāpt") is not None
+
+
+def test_a_message_is_checked_only_against_rules_it_has_a_word_of() -> None:
+    detector = _small(RULES)
+    # Every rule is filed under one of its words; the words of a message pick the rules.
+    filed = [index for indexes in detector._rules_by_slot.values() for index in indexes]
+    assert sorted(filed) == list(range(len(detector._rules)))
 
 
 def test_a_negation_word_negates_only_a_word_of_its_language(detector: CrisisDetector) -> None:
@@ -247,6 +277,24 @@ def test_entry_marks_stems_exact_phrases_numbers_and_exclusions() -> None:
     assert detector.detect("a lot of pills") is not None
     assert detector.detect("a lot of pillows") is not None  # a stem: "pill*" begins it
     assert detector.detect("took all the pills") is not None
+
+
+def test_an_exact_phrase_is_exact_in_every_word_unless_a_word_is_a_stem() -> None:
+    exact = parse_entry("=manis vairs nebūs")
+    assert [word.kind for word in exact.words] == ["exact", "exact", "exact"]
+    assert [word.kind for word in parse_entry("mammas draugs").words] == ["forms", "forms"]
+    assert [word.kind for word in parse_entry("=ar savu nazi*").words] == [
+        "exact",
+        "exact",
+        "stem",
+    ]
+    detector = CrisisDetector(
+        parse_rules({"terms": {"suicide": {"en": ["=end it all"]}}}),
+        forms={("en", "all"): ("alls",)},
+        near_words=frozenset(),
+    )
+    assert detector.detect("end it all") is not None
+    assert detector.detect("end it alls") is None
 
 
 def test_an_excluded_form_leaves_the_group() -> None:

@@ -19,32 +19,43 @@ from bot.domain.crisis.forms import (
 from bot.domain.crisis.lexicon import Lexicon
 from bot.domain.crisis.typos import TypoIndex, typo_words
 
-EVAL_SET = Path(__file__).parents[1] / "care" / "eval_set.tsv"
+CARE = Path(__file__).parents[1] / "care"
+EVAL_SET = CARE / "eval_set.tsv"
+# Written independently of the rules by someone else, then used to find the concepts
+# the rules lacked (not its sentences): a second development set.
+DEV_SET_2 = CARE / "dev_set_2.tsv"
 TABLES = Path(__file__).parents[2] / "bot" / "domain" / "crisis"
 MIN_RECALL = 0.95
 MAX_FALSE_ALARMS = 0.05
-MIN_PER_LABEL = 150
+# Messages per label and language each set must hold for its figures to mean something.
+MIN_PER_LABEL = {EVAL_SET.name: 150, DEV_SET_2.name: 100}
 
 
-@pytest.fixture(scope="module")
-def report() -> Report:
+def _report(path: Path) -> Report:
     report = Report()
-    examples = read_examples(EVAL_SET.read_text(encoding="utf-8"), report)
+    examples = read_examples(path.read_text(encoding="utf-8"), report)
     return evaluate(CrisisDetector(default_rules()), examples, report)
 
 
+@pytest.fixture(scope="module", params=[EVAL_SET, DEV_SET_2], ids=lambda path: path.stem)
+def report(request: pytest.FixtureRequest) -> tuple[str, Report]:
+    path: Path = request.param
+    return path.name, _report(path)
+
+
 @pytest.mark.parametrize("language", ["lv", "ru", "en"])
-def test_the_rules_find_crisis_and_stay_quiet_on_the_evaluation_set(
-    report: Report, language: str
+def test_the_rules_find_crisis_and_stay_quiet_on_each_set(
+    report: tuple[str, Report], language: str
 ) -> None:
-    figures = report.by_language[language]
-    assert figures.crisis >= MIN_PER_LABEL and figures.ordinary >= MIN_PER_LABEL
-    assert figures.recall >= MIN_RECALL, figures.line(language)
-    assert figures.false_alarms <= MAX_FALSE_ALARMS, figures.line(language)
+    name, figures = report[0], report[1].by_language[language]
+    least = MIN_PER_LABEL[name]
+    assert figures.crisis >= least and figures.ordinary >= least, figures.line(language)
+    assert figures.recall >= MIN_RECALL, f"{name}: {figures.line(language)}"
+    assert figures.false_alarms <= MAX_FALSE_ALARMS, f"{name}: {figures.line(language)}"
 
 
-def test_every_line_of_the_evaluation_set_is_well_formed(report: Report) -> None:
-    assert report.malformed == []
+def test_every_line_of_each_set_is_well_formed(report: tuple[str, Report]) -> None:
+    assert report[1].malformed == []
 
 
 def test_the_shipped_tables_are_what_simplemma_gives_today() -> None:

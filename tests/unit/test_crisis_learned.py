@@ -23,9 +23,9 @@ from bot.domain.crisis.learned_training import is_current, read_sets
 WEIGHTS = Path(__file__).parents[2] / "bot" / "domain" / "crisis" / WEIGHTS_FILE
 # Said by no rule today; the net reads them as crisis.
 NET_ONLY = {
-    "lv": "es vnk vairs negribu te but, viss ir bezjedzigi",
-    "ru": "я устала от всего и хочу исчезнуть навсегда",
-    "en": "i gave away my stuff, wont need it anymore",
+    "lv": "es esmu kļūda, man vispār nevajadzēja piedzimt",
+    "ru": "мне кажется я просто не должна существовать",
+    "en": "sorry for everything guys it was nice knowing u",
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -10,7 +11,7 @@ from bot.domain.crisis.forms import Forms, forms_for, shipped_near_words, words_
 from bot.domain.crisis.learned import LEARNED_RULE, shipped_model
 from bot.domain.crisis.lexicon import LANGUAGE_BITS, Hit, Lexicon
 from bot.domain.crisis.model import LANGUAGES, About, CrisisCategory, CrisisMatch, RuleSet
-from bot.domain.crisis.rules import default_rules, rule_word
+from bot.domain.crisis.rules import default_rules, parse_entry, rule_word
 from bot.domain.crisis.text import tokenize
 from bot.domain.crisis.typos import typo_words
 
@@ -49,13 +50,15 @@ class _Found:
 
 
 def _lexicon(rules: RuleSet, forms: Forms | None, near_words: frozenset[str] | None) -> Lexicon:
-    return Lexicon(
+    lexicon = Lexicon(
         rules,
         forms_for(words_needing_forms(rules)) if forms is None else forms,
         # Typos only for words whose real-word neighbours near_words.txt lists.
         typo_words(rules) & typo_words(default_rules()),
         shipped_near_words() if near_words is None else near_words,
     )
+    parse_entry.cache_clear()  # the parsed entries are needed only while compiling
+    return lexicon
 
 
 @functools.lru_cache(maxsize=4)
@@ -108,6 +111,13 @@ class CrisisDetector:
                 )
             )
         self._rules.sort(key=lambda r: SEVERITY[r.category])  # stable: file order within
+        # Each rule filed under one word it needs, the one fewest rules need: a message
+        # is checked against the rules some of whose words it has, not all of them.
+        uses = Counter(term.slot for compiled in self._rules for term in compiled.terms)
+        self._rules_by_slot: dict[int, list[int]] = {}
+        for index, compiled in enumerate(self._rules):
+            key = min((term.slot for term in compiled.terms), key=lambda slot: uses[slot])
+            self._rules_by_slot.setdefault(key, []).append(index)
         self._negation = slots.get("negation")
         self._skip = slots.get("negation_skip")
         self._writer = slots.get("writer")
@@ -125,7 +135,8 @@ class CrisisDetector:
             return self._learned(text, hits, found)
         categories: list[CrisisCategory] = []
         first: tuple[_Rule, _Found] | None = None
-        for rule in self._rules:
+        candidates = sorted(index for slot in found for index in self._rules_by_slot.get(slot, ()))
+        for rule in map(self._rules.__getitem__, candidates):
             if rule.category in categories:
                 continue
             match = self._match(rule, found)

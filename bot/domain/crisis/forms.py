@@ -63,9 +63,12 @@ def shipped_forms() -> Forms:
     return read_forms(_read(FORMS_FILE))
 
 
-def shipped_near_words() -> frozenset[str]:
-    """The real words that are never read as a typo (see bot.domain.crisis.typos)."""
-    return frozenset(line for line in _read(NEAR_WORDS_FILE).splitlines() if line[:1] != "#")
+def shipped_near_words() -> Iterator[str]:
+    """The real words that are never read as a typo (see bot.domain.crisis.typos).
+
+    One at a time: the index keeps only their hashes, never all of them as strings.
+    """
+    return (line for line in _read(NEAR_WORDS_FILE).splitlines() if line[:1] != "#")
 
 
 def _records(language: str) -> Iterator[tuple[bytes, bytes]]:

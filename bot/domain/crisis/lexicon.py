@@ -7,6 +7,7 @@ letters (:func:`~bot.domain.crisis.text.latin_key`), after a glued negation pref
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.domain.crisis.forms import Forms
@@ -23,8 +24,12 @@ _LATIN_MIN = 3
 
 # (slot, languages as bits, negated): a slot is a group, or one word of a phrase
 Hit = tuple[int, int, bool]
-# folded word -> (slot, negated) -> languages as bits, while the tables are built
-_Table = dict[str, dict[tuple[int, bool], int]]
+# folded word -> its hits, each packed in one int, while the tables are built: the
+# languages in the lowest bits, then whether negated, then the slot (see _put)
+_Table = dict[str, list[int]]
+_LANGUAGES_MASK = (1 << len(LANGUAGES)) - 1
+_NEGATED = 1 << len(LANGUAGES)
+_SLOT_SHIFT = len(LANGUAGES) + 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,10 +42,17 @@ class Phrase:
 
 
 def _freeze(table: _Table) -> dict[str, tuple[Hit, ...]]:
-    return {
-        key: tuple((slot, bits, negated) for (slot, negated), bits in hits.items())
-        for key, hits in table.items()
-    }
+    # The forms of one word share their hits: one tuple for all of them saves memory.
+    shared: dict[tuple[Hit, ...], tuple[Hit, ...]] = {}
+    frozen = {}
+    for key, hits in table.items():
+        merged: dict[int, int] = {}  # a word's hit in several languages: their bits joined
+        for packed in hits:
+            head = packed >> len(LANGUAGES)
+            merged[head] = merged.get(head, 0) | packed & _LANGUAGES_MASK
+        found = tuple(sorted((head >> 1, bits, bool(head & 1)) for head, bits in merged.items()))
+        frozen[key] = shared.setdefault(found, found)
+    return frozen
 
 
 class _Builder:
@@ -103,24 +115,38 @@ class _Builder:
             if not is_latin(word.text):
                 _put(self.latin_stems, latin_key(word.text), slot, bit, negated=False)
             return
+        read_with_typos = (language, word.kind, word.text) in self.typo_words
+        for key, negated, latin in self.keys_of(language, word):
+            if key in excluded:
+                continue
+            _put(self.exact, key, slot, bit, negated=negated)
+            if read_with_typos:
+                self.typo_keys.add(key)
+            if latin:
+                _put(self.latin, latin, slot, bit, negated=negated)
+
+    def keys_of(self, language: str, word: Word) -> list[tuple[str, bool, str]]:
+        """The folded forms of a word, whether negated, and their Latin keys ("": none)."""
         keys = {word.text}
         if word.kind == "forms":
             keys |= {fold(form) for form in self.forms.get((language, word.written), ())}
-        for key in keys - excluded:
+        found = []
+        for key in keys:
             if " " in key:
                 continue  # a dictionary form of two words ("по-моему") is not one word
             # "negribu" is listed under "gribēt": the glued "ne" still negates it.
-            negated = any(key.startswith(p) and not word.text.startswith(p) for p in self.prefixes)
-            _put(self.exact, key, slot, bit, negated=negated)
-            if (language, word.kind, word.text) in self.typo_words:
-                self.typo_keys.add(key)
-            if not is_latin(key) and len(latin_key(key)) >= _LATIN_MIN:
-                _put(self.latin, latin_key(key), slot, bit, negated=negated)
+            negated = key.startswith(self.prefixes) and any(
+                key.startswith(p) and not word.text.startswith(p) for p in self.prefixes
+            )
+            latin = "" if is_latin(key) else latin_key(key)
+            found.append((key, negated, latin if len(latin) >= _LATIN_MIN else ""))
+        return found
 
 
 def _put(table: _Table, key: str, slot: int, bit: int, *, negated: bool) -> None:
-    hits = table.setdefault(key, {})
-    hits[(slot, negated)] = hits.get((slot, negated), 0) | bit
+    # One int per hit, joined per word when frozen: a dict per word would double the
+    # memory taken while building.
+    table.setdefault(key, []).append(slot << _SLOT_SHIFT | (_NEGATED if negated else 0) | bit)
 
 
 class Lexicon:
@@ -131,18 +157,22 @@ class Lexicon:
         rules: RuleSet,
         forms: Forms,
         typo_words: frozenset[WordKey] = frozenset(),
-        near_words: frozenset[str] = frozenset(),
+        near_words: Iterable[str] = (),
     ) -> None:
         built = _Builder(rules, forms, typo_words)
         self.group_slots = built.group_slots
         self.phrases = built.phrases
-        self.typos = TypoIndex(built.typo_keys, near_words)
         self._prefixes = built.prefixes
         self._numbers = built.numbers
+        # Each table frozen, its building copy let go, before the typo index is made:
+        # the most memory the detector ever takes is while it is compiled.
         self._exact = _freeze(built.exact)
+        built.exact.clear()
         self._stems = _freeze(built.stems)
         self._latin = _freeze(built.latin)
+        built.latin.clear()
         self._latin_stems = _freeze(built.latin_stems)
+        self.typos = TypoIndex(built.typo_keys, near_words)
         self._stem_lengths = sorted({len(stem) for stem in self._stems})
         self._latin_stem_lengths = sorted({len(stem) for stem in self._latin_stems})
         self._cache: dict[str, tuple[Hit, ...]] = {}
@@ -164,12 +194,14 @@ class Lexicon:
                 (slot, ALL_LANGUAGES, False) for least, slot in self._numbers if number >= least
             )
         hits = self._plain(word)
-        if not hits:
+        # A word found only as part of a phrase ("neļauj" of "neļauj izkāpt") may still
+        # be a word of a group behind a glued negation ("ne"+"ļauj").
+        if all(slot >= len(self.group_slots) for slot, _, _ in hits):
             for prefix in self._prefixes:
                 if word.startswith(prefix) and len(word) - len(prefix) >= 3:
                     rest = self._plain(word[len(prefix) :])
-                    hits = tuple((slot, bits, True) for slot, bits, _ in rest)
-                    if hits:
+                    if rest:
+                        hits += tuple((slot, bits, True) for slot, bits, _ in rest)
                         break
         if not hits:
             for key in self.typos.find(word):

@@ -96,8 +96,12 @@ def parse_entry(entry: str, *, may_exclude: bool = False) -> Entry:
         text = text[1:].strip()
     if not text:
         raise ValueError("an empty entry")
+    tokens = text.split()
+    if tokens[0].startswith("="):
+        # "=manis vairs nebūs": the whole phrase as written, no other forms of its words
+        tokens = [t if t.startswith(("=", "#")) or t.endswith("*") else f"={t}" for t in tokens]
     words: list[Word] = []
-    for token in text.split():
+    for token in tokens:
         try:
             words.extend(_words(token))
         except ValueError as exc:

@@ -16,11 +16,27 @@ _APOSTROPHES = str.maketrans("", "", "'’`ʼ′")
 _RUN = re.compile(r"(\w)\1{2,}")  # "dieee", "хочууу": pupils stretch words
 
 
+def _fold_each(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    kept = (" " if not ch.isalnum() else ch for ch in decomposed if not unicodedata.combining(ch))
+    return "".join(kept)
+
+
+# What folding does to each character of Latvian, Russian and English text (and ASCII),
+# as one translation: several times faster than decomposing every message.
+_TABLE_END = 0x530
+_TABLE = {
+    code: "" if unicodedata.combining(chr(code)) else _fold_each(chr(code))
+    for code in range(_TABLE_END)
+}
+
+
 def fold(text: str) -> str:
     """Case, diacritics and apostrophes folded away; non-letters become spaces."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_APOSTROPHES))
-    kept = (" " if not ch.isalnum() else ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join("".join(kept).split())
+    lowered = text.casefold().translate(_APOSTROPHES)
+    if lowered and ord(max(lowered)) >= _TABLE_END:  # emoji, other scripts
+        return " ".join(_fold_each(lowered).split())
+    return " ".join(lowered.translate(_TABLE).split())
 
 
 def tokenize(text: str) -> list[str]:

@@ -10,12 +10,15 @@ the shipped rules (see :func:`typo_words`).
 
 from __future__ import annotations
 
+from array import array
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 
 from bot.domain.crisis.model import RuleSet
 from bot.domain.crisis.rules import RESERVED_GROUPS, parse_entry, rule_word
 
 TYPO_MIN = 6
+_HASH_OFFSET = 1 << 63  # hash() is a signed 64-bit number
 _LATIN = "abcdefghijklmnopqrstuvwxyz"
 _CYRILLIC = "абвгдежзиклмнопрстуфхцчшщъыьэюя"  # folded: no "ё", "й"
 
@@ -78,23 +81,49 @@ def edits(word: str) -> Iterator[str]:
 class TypoIndex:
     """Known words by their one-letter deletions, to find a word's typo quickly."""
 
-    def __init__(self, keys: Iterable[str], near_words: frozenset[str]) -> None:
+    def __init__(self, keys: Iterable[str], near_words: Iterable[str]) -> None:
         self.keys = frozenset(key for key in keys if len(key) >= TYPO_MIN - 1)
-        self._near_words = near_words
-        self._by_deletion: dict[str, list[str]] = {}
-        for key in self.keys:
-            for deleted in deletions(key):
-                self._by_deletion.setdefault(deleted, []).append(key)
+        # The index would be most of the detector's memory as Python objects, so it is
+        # kept in sorted arrays of hashes, searched by bisection: a hash shared by two
+        # strings only adds a candidate that one_edit rejects, or leaves a typo unread
+        # once in billions.
+        self._near_words = array("q", sorted({hash(word) for word in near_words}))
+        self._words = tuple(sorted(self.keys))
+        # (hash, word) pairs sorted as one number each: the hash made unsigned, then
+        # the word's place in the low bits.
+        shift = max(len(self._words), 1).bit_length()
+        packed = sorted(
+            (hash(deleted) + _HASH_OFFSET) << shift | index
+            for index, key in enumerate(self._words)
+            for deleted in deletions(key)
+        )
+        self._deleted = array("q", [(number >> shift) - _HASH_OFFSET for number in packed])
+        self._owners = array("i", [number & ((1 << shift) - 1) for number in packed])
+
+    def _with_deletion(self, deleted: str) -> list[str]:
+        """The known words of which ``deleted`` is a one-letter deletion."""
+        wanted = hash(deleted)
+        found = []
+        index = bisect_left(self._deleted, wanted)
+        while index < len(self._deleted) and self._deleted[index] == wanted:
+            found.append(self._words[self._owners[index]])
+            index += 1
+        return found
+
+    def _is_near_word(self, word: str) -> bool:
+        wanted = hash(word)
+        index = bisect_left(self._near_words, wanted)
+        return index < len(self._near_words) and self._near_words[index] == wanted
 
     def find(self, word: str) -> list[str]:
         """The known words ``word`` may be a typo of; none for a short or real word."""
-        if len(word) < TYPO_MIN or word in self._near_words:
+        if len(word) < TYPO_MIN or self._is_near_word(word):
             return []
-        candidates = set(self._by_deletion.get(word, ()))  # a letter left out
+        candidates = set(self._with_deletion(word))  # a letter left out
         for deleted in deletions(word):
             if deleted in self.keys:  # a letter too many
                 candidates.add(deleted)
-            candidates.update(self._by_deletion.get(deleted, ()))  # one changed or swapped
+            candidates.update(self._with_deletion(deleted))  # one changed or swapped
         return sorted(key for key in candidates if one_edit(word, key))
 
     def near_words(self, real_words: frozenset[str]) -> set[str]:
