@@ -123,6 +123,8 @@ class CrisisDetector:
         self._writer = slots.get("writer")
         self._me = slots.get("me")
         self._someone_else = slots.get("someone_else")
+        self._joke = slots.get("joke")
+        self._serious = slots.get("serious")
 
     def detect(self, text: str) -> CrisisMatch | None:
         """The categories the rules find in ``text``, most severe first; None if none."""
@@ -136,10 +138,14 @@ class CrisisDetector:
         categories: list[CrisisCategory] = []
         first: tuple[_Rule, _Found] | None = None
         candidates = sorted(index for slot in found for index in self._rules_by_slot.get(slot, ()))
+        # "lol, but seriously", "not joking": a joke taken back silences no rule.
+        joking = self._joke in found and not (
+            self._serious in found or any(o[3] for o in found[self._joke])
+        )
         for rule in map(self._rules.__getitem__, candidates):
             if rule.category in categories:
                 continue
-            match = self._match(rule, found)
+            match = self._match(rule, found, joking=joking)
             if match is not None:
                 categories.append(rule.category)
                 first = first or (rule, match)
@@ -222,19 +228,26 @@ class CrisisDetector:
                 return None
         return start + len(slots) - 1
 
-    def _match(self, rule: _Rule, found: dict[int, list[Occurrence]]) -> _Found | None:
-        """The first way the rule's words occur together, or None."""
+    def _match(
+        self, rule: _Rule, found: dict[int, list[Occurrence]], *, joking: bool = True
+    ) -> _Found | None:
+        """The first way the rule's words occur together, or None.
+
+        ``joking`` False: a word of the group "joke" in ``unless`` silences nothing.
+        """
         options: list[list[Occurrence]] = []
         for term in rule.terms:
             occurrences = [o for o in found.get(term.slot, ()) if term.negated in (None, o[3])]
             if not occurrences:
                 return None
             options.append(occurrences)
-        return self._choose(rule, options, 0, [], found)
+        unless = rule.unless if joking else tuple(s for s in rule.unless if s != self._joke)
+        return self._choose(rule, unless, options, 0, [], found)
 
     def _choose(
         self,
         rule: _Rule,
+        unless: tuple[int, ...],
         options: list[list[Occurrence]],
         index: int,
         chosen: list[Occurrence],
@@ -246,7 +259,7 @@ class CrisisDetector:
             languages = -1
             for occurrence in chosen:
                 languages &= occurrence[2]
-            for slot in rule.unless:
+            for slot in unless:
                 for near_start, near_end, near_languages, _ in found.get(slot, ()):
                     if (
                         near_languages & languages
@@ -269,7 +282,7 @@ class CrisisDetector:
                 languages &= o[2]
             if not languages:
                 continue
-            result = self._choose(rule, options, index + 1, span, found)
+            result = self._choose(rule, unless, options, index + 1, span, found)
             if result is not None:
                 return result
         return None

@@ -7,6 +7,7 @@ letters (:func:`~bot.domain.crisis.text.latin_key`), after a glued negation pref
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -62,6 +63,8 @@ class _Builder:
         self.forms = forms
         self.typo_words = typo_words
         self.typo_keys: set[str] = set()
+        # Words a group excludes ("-word"): never read as a typo of a word either.
+        self.excluded: set[str] = set()
         self.exact: _Table = {}
         self.stems: _Table = {}
         self.latin: _Table = {}
@@ -85,6 +88,7 @@ class _Builder:
         for language, entries in by_language.items():
             parsed = [parse_entry(entry, may_exclude=may_exclude) for entry in entries]
             excluded = {entry.words[0].text for entry in parsed if entry.exclude}
+            self.excluded |= excluded
             for entry in parsed:
                 if not entry.exclude:
                     self.add_entry(slot, language, entry, excluded)
@@ -149,6 +153,22 @@ def _put(table: _Table, key: str, slot: int, bit: int, *, negated: bool) -> None
     table.setdefault(key, []).append(slot << _SLOT_SHIFT | (_NEGATED if negated else 0) | bit)
 
 
+def _joined(hits: tuple[Hit, ...]) -> tuple[Hit, ...]:
+    """One hit per group and negation, its languages joined.
+
+    "suicide" is the English word, and the Russian stem in Latin letters: one hit in
+    both languages, so that an English word near it ("essay") can silence a rule.
+    """
+    if len(hits) < 2:
+        return hits
+    joined: dict[tuple[int, bool], int] = {}
+    for slot, languages, negated in hits:
+        joined[(slot, negated)] = joined.get((slot, negated), 0) | languages
+    if len(joined) == len(hits):
+        return hits
+    return tuple((slot, languages, negated) for (slot, negated), languages in joined.items())
+
+
 class Lexicon:
     """Folded words -> the groups (and phrase words) they belong to, per language."""
 
@@ -172,7 +192,7 @@ class Lexicon:
         self._latin = _freeze(built.latin)
         built.latin.clear()
         self._latin_stems = _freeze(built.latin_stems)
-        self.typos = TypoIndex(built.typo_keys, near_words)
+        self.typos = TypoIndex(built.typo_keys, itertools.chain(near_words, built.excluded))
         self._stem_lengths = sorted({len(stem) for stem in self._stems})
         self._latin_stem_lengths = sorted({len(stem) for stem in self._latin_stems})
         self._cache: dict[str, tuple[Hit, ...]] = {}
@@ -181,7 +201,7 @@ class Lexicon:
         """The groups a folded word belongs to; cached, as pupils repeat their words."""
         hits = self._cache.get(word)
         if hits is None:
-            hits = self._lookup(word)
+            hits = _joined(self._lookup(word))
             if len(self._cache) >= _CACHE_SIZE:
                 self._cache.clear()
             self._cache[word] = hits

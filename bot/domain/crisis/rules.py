@@ -22,7 +22,16 @@ from bot.domain.crisis.text import fold
 
 MIN_STEM = 3  # a shorter stem would match half the dictionary
 # Groups the detector itself uses; a rules file may fill them, a rule may use them.
-RESERVED_GROUPS = ("negation", "negation_prefix", "negation_skip", "writer", "me", "someone_else")
+RESERVED_GROUPS = (
+    "negation",
+    "negation_prefix",
+    "negation_skip",
+    "writer",
+    "me",
+    "someone_else",
+    "joke",
+    "serious",
+)
 _GROUP_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _APOSTROPHES = str.maketrans("", "", "'’`ʼ′")
 
