@@ -1,4 +1,4 @@
-"""The crisis detector on jokes taken back, laughing emoji, words of two languages, exclusions."""
+"""The crisis detector: jokes taken back, laughing emoji, clauses, two languages, exclusions."""
 
 from __future__ import annotations
 
@@ -124,3 +124,10 @@ def test_an_excluded_word_is_never_read_as_a_typo_of_the_group() -> None:
         """
     assert _small(rules.replace(', "-sitais"', "")).detect("sitais mani") is not None
     assert _small(rules).detect("sitais mani") is None
+
+
+def test_a_negation_reaches_no_further_than_its_clause() -> None:
+    detector = _small(JOKES)
+    assert detector.detect("not want to die") is None
+    assert detector.detect("no. want to die") is not None
+    assert detector.detect("no, want to die") is not None

@@ -12,7 +12,7 @@ from bot.domain.crisis.learned import LEARNED_RULE, shipped_model
 from bot.domain.crisis.lexicon import LANGUAGE_BITS, Hit, Lexicon
 from bot.domain.crisis.model import LANGUAGES, About, CrisisCategory, CrisisMatch, RuleSet
 from bot.domain.crisis.rules import default_rules, parse_entry, rule_word
-from bot.domain.crisis.text import tokenize
+from bot.domain.crisis.text import clauses
 from bot.domain.crisis.typos import typo_words
 
 SEVERITY = {category: rank for rank, category in enumerate(CrisisCategory)}
@@ -128,11 +128,11 @@ class CrisisDetector:
 
     def detect(self, text: str) -> CrisisMatch | None:
         """The categories the rules find in ``text``, most severe first; None if none."""
-        words = tokenize(text)
+        words, clause_starts = clauses(text)
         if not words:
             return None
         hits = [self._lexicon.lookup(word) for word in words]
-        found = self._occurrences(hits)
+        found = self._occurrences(hits, clause_starts)
         if not found:
             return self._learned(text, hits, found)
         categories: list[CrisisCategory] = []
@@ -187,13 +187,20 @@ class CrisisDetector:
             rule=LEARNED_RULE,
         )
 
-    def _occurrences(self, hits: Sequence[tuple[Hit, ...]]) -> dict[int, list[Occurrence]]:
-        """Where each group's words are, each marked negated or not."""
+    def _occurrences(
+        self, hits: Sequence[tuple[Hit, ...]], clause_starts: frozenset[int] = frozenset()
+    ) -> dict[int, list[Occurrence]]:
+        """Where each group's words are, each marked negated or not.
+
+        A negation reaches no further than its clause: "нет, прощайте" says goodbye.
+        """
         found: dict[int, list[Occurrence]] = {}
         # The languages in which the word before (fillers skipped) negates this one:
         # the Latvian "no" (from) in "no mājām" does not negate as the English "no".
         negating = 0
         for position, word_hits in enumerate(hits):
+            if position in clause_starts:
+                negating = 0
             negators, skipped = 0, False
             for slot, languages, negated in word_hits:
                 found.setdefault(slot, []).append(

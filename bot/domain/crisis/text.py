@@ -50,6 +50,22 @@ def tokenize(text: str) -> list[str]:
     return fold(text).split()
 
 
+# Where a clause ends: a negation does not reach past it ("нет, прощайте", "no, i want").
+_CLAUSE_END = re.compile(r"[.,;:!?…\n]+")
+
+
+def clauses(text: str) -> tuple[list[str], frozenset[int]]:
+    """The folded words of ``text``, and the places of the words that begin a clause."""
+    words: list[str] = []
+    starts = set()
+    for part in _CLAUSE_END.split(text):
+        folded = tokenize(part)
+        if folded and words:
+            starts.add(len(words))
+        words += folded
+    return words, frozenset(starts)
+
+
 def unstretched(word: str) -> str:
     """``word`` with letters repeated three times or more written once ("dieee" -> "die")."""
     return _RUN.sub(r"\1", word)
