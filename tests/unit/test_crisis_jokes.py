@@ -131,3 +131,41 @@ def test_a_negation_reaches_no_further_than_its_clause() -> None:
     assert detector.detect("not want to die") is None
     assert detector.detect("no. want to die") is not None
     assert detector.detect("no, want to die") is not None
+
+
+def test_an_ordinal_is_a_number() -> None:
+    detector = _small(
+        '[groups.high]\nen = ["#4"]\n[groups.floor]\nen = ["=floor"]\n'
+        '[[rules]]\ncategory = "suicide"\nwords = ["high", "floor"]\n'
+    )
+    assert detector.detect("8th floor") is not None
+    assert detector.detect("3rd floor") is None
+    assert detector.detect("9 floor") is not None
+
+
+def test_a_word_of_a_matched_phrase_does_not_silence_its_rule() -> None:
+    rules = """
+        [groups.tried]
+        en = ["=tried"]
+        [groups.failed]
+        en = ["=didnt work"]
+        [groups.task]
+        en = ["=work", "=hit me up"]
+        [groups.hit]
+        en = ["=hit"]
+        [groups.me]
+        en = ["=me"]
+        [[rules]]
+        category = "suicide"
+        words = ["tried", "failed"]
+        unless = ["task"]
+        [[rules]]
+        category = "abuse"
+        words = ["hit", "me"]
+        unless = ["task"]
+        """
+    detector = _small(rules)
+    assert detector.detect("tried, didnt work") is not None
+    assert detector.detect("tried at work, didnt work") is None
+    assert detector.detect("he hit me") is not None
+    assert detector.detect("hit me up later") is None  # a longer phrase around them does

@@ -272,6 +272,9 @@ class CrisisDetector:
                         near_languages & languages
                         and near_start >= start - rule.unless_within
                         and near_end <= end + rule.unless_within
+                        # a word of a phrase the rule matched ("work" of "didnt work")
+                        # silences nothing; a longer phrase around it ("hit me up") does
+                        and not any(o[0] <= near_start and near_end <= o[1] for o in chosen)
                     ):
                         return None
             return _Found(start, end, languages)

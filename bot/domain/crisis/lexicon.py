@@ -22,6 +22,8 @@ ALL_LANGUAGES = sum(LANGUAGE_BITS.values())
 _CACHE_SIZE = 50_000
 # Russian words this short in Latin letters are English or Latvian words ("on", "a").
 _LATIN_MIN = 3
+# "8th floor" is a number too
+_ORDINALS = ("st", "nd", "rd", "th")
 
 # (slot, languages as bits, negated): a slot is a group, or one word of a phrase
 Hit = tuple[int, int, bool]
@@ -208,8 +210,8 @@ class Lexicon:
         return hits
 
     def _lookup(self, word: str) -> tuple[Hit, ...]:
-        if word.isdigit():
-            number = int(word[:9])
+        if word.isdigit() or (word[-2:] in _ORDINALS and word[:-2].isdigit()):
+            number = int(word[:9] if word.isdigit() else word[:-2][:9])
             return tuple(
                 (slot, ALL_LANGUAGES, False) for least, slot in self._numbers if number >= least
             )
