@@ -15,7 +15,7 @@ from tests.factories import actor_of, link, make_world
 
 PUPIL = 101
 # No rule finds it; the net does (tests/unit/test_crisis_learned.py).
-NET_ONLY = "es esmu kļūda, man vispār nevajadzēja piedzimt"
+NET_ONLY = "man viss ir vienalga un es vairs negribu neko"
 
 
 async def _notice(tmp_path: Path, clock: FakeClock, care: dict[str, object]) -> object:

@@ -23,8 +23,8 @@ from bot.domain.crisis.learned_training import is_current, read_sets
 WEIGHTS = Path(__file__).parents[2] / "bot" / "domain" / "crisis" / WEIGHTS_FILE
 # Said by no rule today; the net reads them as crisis.
 NET_ONLY = {
-    "lv": "es esmu kļūda, man vispār nevajadzēja piedzimt",
-    "ru": "мне кажется я просто не должна существовать",
+    "lv": "man viss ir vienalga un es vairs negribu neko",
+    "ru": "живу только потому что маму жалко, но и это уже не держит",
     "en": "i feel like a ghost nobody sees me so maybe i should really be one",
 }
 
