@@ -76,7 +76,7 @@ def test_the_rules_answer_first_with_their_own_category(both: CrisisDetector) ->
 
 
 def test_the_net_tells_whom_it_is_about_as_the_rules_do(both: CrisisDetector) -> None:
-    other = both.detect("my daughter keeps imagining her funeral and says it feels like relief")
+    other = both.detect("my daughter says nobody would miss her if she was gone")
     own = both.detect("i feel like a ghost nobody sees me so maybe i should really be one")
     assert other is not None and other.rule == LEARNED_RULE and other.about is About.OTHER
     assert own is not None and own.rule == LEARNED_RULE and own.about is About.SELF
