@@ -62,10 +62,10 @@ class AccountService:
         pupils = actor.require_family()
         now = self.clock.now()
         async with self.uow.read() as tx:
+            use = await tx.history.use_of_plans([p.id for p in pupils], now)
             views = []
             for pupil in pupils:
                 plans = await tx.people.plans_of_pupil(pupil.id)
-                use = await tx.history.use_of_plans(pupil.id, now)
                 views.append(
                     PlanView(
                         pupil_name=pupil.name,
