@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,7 +18,7 @@ from bot.domain.consultations import BadAvailability
 from bot.domain.errors import NotAllowed
 from bot.domain.models import Role
 from bot.runtime import Services
-from tests.factories import World, actor_of, add_slot, link, make_world
+from tests.factories import World, actor_of, add_slot, import_csv, link, make_world
 
 RIGA = ZoneInfo("Europe/Riga")
 PUPIL, TEACHER = 101, 103
@@ -165,3 +166,46 @@ async def _calendar_rows(services: Services) -> int:
         "SELECT count(*) FROM reminders WHERE kind = 'calendar'"
     ) as cursor:
         return int((await cursor.fetchone())[0])
+
+
+async def test_one_person_in_two_schools_files_imports_as_a_record_each_and_links_both(
+    env: tuple[Services, World], tmp_path: Path
+) -> None:
+    services, _ = env
+    people = tmp_path / "specialists.csv"
+    people.write_text(
+        "school_id,specialist_id,display_name,kind,subjects,on_duty\n"
+        "S1,PS-1,Māra Kalna,psychologist,,no\n"
+        "S2,PS-77,Māra Kalna,psychologist,,yes\n",
+        encoding="utf-8",
+    )
+    hours = tmp_path / "availability.csv"
+    hours.write_text(
+        "school_id,specialist_id,weekday,start,end,slot_minutes,valid_from,valid_until,date\n"
+        "S1,PS-1,tue,10:00,12:00,60,2026-12-01,,\n"
+        "S2,PS-77,wed,10:00,12:00,60,2026-12-01,,\n"
+        "S2,PS-77,,,,,,,2026-12-09\n",
+        encoding="utf-8",
+    )
+    for path in (people, hours):
+        assert (await import_csv(services.db, path)).changed > 0
+    async with services.db.reader.execute(
+        "SELECT id, school_id FROM specialists WHERE display_name = 'Māra Kalna' ORDER BY id"
+    ) as cursor:
+        records = [(row[0], row[1]) for row in await cursor.fetchall()]
+    assert [school for _, school in records] == ["S1", "S2"]
+    for record, _ in records:
+        await link(services.db, 301, Role.SPECIALIST, record)
+    await services.availability.ensure_slots()
+    mara = await actor_of(services, 301)
+    mine = await services.availability.overview(mara, days=14)
+    assert {(r.specialist_id, r.weekday) for r in mine.rules} == {
+        (records[0][0], 2),
+        (records[1][0], 3),
+    }
+    assert [s.school_name for s in mine.schools] == ["Rīgas 1. vidusskola", "Daugavpils tehnikums"]
+    # The school's day off from its file is that school's: 9.12 is off in S2 only.
+    wednesdays = {s.starts_at.astimezone(RIGA).day for s in mine.free if s.school_id == "S2"}
+    assert wednesdays == {2}
+    for path in (people, hours):
+        assert (await import_csv(services.db, path)).changed == 0
