@@ -39,6 +39,8 @@ from bot.domain.questions import (
     MealAnswer,
     OneOffTime,
     ReturnReason,
+    RuleHours,
+    RuleUntil,
     SpecialistAnswer,
     WeeklyHours,
 )
@@ -57,7 +59,8 @@ from handlers.care import crisis, relay
 from handlers.care import notices as care_notices
 from handlers.care import wiring as care_wiring
 from handlers.care.relay import InConversation
-from handlers.consultations import booking, desk, free_time
+from handlers.consultations import booking, desk, free_time, holidays, weekly
+from handlers.consultations import calendar as calendar_files
 from handlers.consultations import notices as consultation_notices
 from handlers.consultations import wiring as consultations_wiring
 from handlers.figures import notices as figures_notices
@@ -197,7 +200,9 @@ def _add_handlers(app: BotApp, services: Services) -> None:
     answers.on(CallDetails, desk.typed_reason)
     answers.on(WeeklyHours, free_time.typed_weekly)
     answers.on(OneOffTime, free_time.typed_one_off)
-    answers.on(DayOff, free_time.typed_day_off)
+    answers.on(DayOff, holidays.typed_days_off)
+    answers.on(RuleHours, weekly.typed_hours)
+    answers.on(RuleUntil, weekly.typed_until)
     answers.on(MealAnswer, family.typed_step)
     answers.on_photo(ClaimAnswer, student.typed_claim)
     answers.on(ReturnReason, claims.typed_reason)
@@ -217,6 +222,7 @@ def renderers() -> Renderers:
     """Each kind of fact a reminder carries, and the function that puts it into words."""
     found = Renderers()
     consultation_notices.register(found)
+    calendar_files.register(found)
     meal_notices.register(found)
     internship_notices.register(found)
     care_notices.register(found)

@@ -25,8 +25,11 @@ from bot.services.care.relay import RelayService
 from bot.services.consultations.answers import AnswersService
 from bot.services.consultations.availability import AvailabilityService
 from bot.services.consultations.booking import BookingService
+from bot.services.consultations.calendar import CalendarService
 from bot.services.consultations.desk import DeskService
 from bot.services.consultations.facts import ConsultationFacts
+from bot.services.consultations.history import HistoryService
+from bot.services.consultations.schedule import ScheduleService
 from bot.services.figures.digest import DigestService
 from bot.services.figures.meals import MealFigures
 from bot.services.figures.nudges import NudgeService
@@ -70,6 +73,9 @@ class Services:
     booking: BookingService
     desk: DeskService
     answers: AnswersService
+    calendar: CalendarService
+    schedule: ScheduleService
+    history: HistoryService
     meals: MealsService
     deliveries: DeliveryService
     internship: InternshipService
@@ -111,6 +117,9 @@ class Services:
         ConsultationFacts(uow, clock, config.booking).register(reminders)
         MealFacts(uow).register(reminders)
         claims.register(reminders)
+        desk = DeskService(*consultations)
+        calendar = CalendarService(*consultations)
+        calendar.register(reminders)
         care.register(reminders)
         relay.register(reminders)
         figures = FiguresService(uow, clock)
@@ -139,8 +148,11 @@ class Services:
             relay=relay,
             availability=availability,
             booking=BookingService(*consultations),
-            desk=DeskService(*consultations),
+            desk=desk,
             answers=AnswersService(*consultations),
+            calendar=calendar,
+            schedule=ScheduleService(uow, clock, config.booking, reminders, desk),
+            history=HistoryService(uow, clock),
             meals=MealsService(uow, clock, rules, deliveries, questions),
             deliveries=deliveries,
             internship=InternshipService(

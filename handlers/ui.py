@@ -31,16 +31,20 @@ ButtonHandler = Callable[..., Awaitable[None]]
 
 # Telegram refuses texts over 4096 characters; we cut ours well before that.
 MAX_TEXT = 4000
+MAX_CAPTION = 1000  # of a file: Telegram's limit is 1024
 
 MENU = Route("menu", "home")
 BACK_TO_MENU = N_("⬅️ Menu")
 
 
 class Reply(Model):
-    """Words and buttons, ready to send: what a renderer makes of a fact."""
+    """Words and buttons, ready to send: what a renderer makes of a fact. With a
+    ``document``, the words are the caption of that file (``filename``)."""
 
     text: str
     rows: tuple[tuple[Button, ...], ...] = ()
+    document: bytes | None = None
+    filename: str = ""
 
 
 def menu_row(t: Texts) -> list[Button]:
@@ -55,8 +59,8 @@ def keyboard(rows: Rows | None) -> InlineKeyboardMarkup | None:
     )
 
 
-def clip(text: str) -> str:
-    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
+def clip(text: str, limit: int = MAX_TEXT) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 async def answer(

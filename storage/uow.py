@@ -24,6 +24,8 @@ from storage.audit import AuditRepo, AuditRow, AuditWriter
 from storage.care import CareRepo
 from storage.codes import CodesRepo
 from storage.consultations.bookings import BookingsRepo
+from storage.consultations.calendar import CalendarRepo
+from storage.consultations.history import HistoryRepo
 from storage.consultations.slots import SlotsRepo
 from storage.consultations.terms import TermsRepo
 from storage.db import Connection, Database
@@ -83,6 +85,14 @@ class Tx:
     @cached_property
     def terms(self) -> TermsRepo:
         return TermsRepo(self.conn)
+
+    @cached_property
+    def calendar(self) -> CalendarRepo:
+        return CalendarRepo(self.conn)
+
+    @cached_property
+    def history(self) -> HistoryRepo:
+        return HistoryRepo(self.conn)
 
     @cached_property
     def reminders(self) -> RemindersRepo:

@@ -54,10 +54,26 @@ class CallDetails(Model):
 class WeeklyHours(Model):
     kind: Literal["weekly_hours"] = "weekly_hours"
     weekday: int
+    specialist_id: int | None = None  # the school's record, for a person in several schools
 
 
 class OneOffTime(Model):
     kind: Literal["one_off_time"] = "one_off_time"
+    specialist_id: int | None = None
+
+
+class RuleHours(Model):
+    """New hours (and slot length) of one of the specialist's weekly hours."""
+
+    kind: Literal["rule_hours"] = "rule_hours"
+    rule_id: int
+
+
+class RuleUntil(Model):
+    """The last date of one of the specialist's weekly hours."""
+
+    kind: Literal["rule_until"] = "rule_until"
+    rule_id: int
 
 
 class DayOff(Model):
@@ -112,6 +128,8 @@ Question = Annotated[
     | CallDetails
     | WeeklyHours
     | OneOffTime
+    | RuleHours
+    | RuleUntil
     | DayOff
     | MealAnswer
     | ClaimAnswer

@@ -36,6 +36,7 @@ class ReminderKind(StrEnum):
     WEEKLY_DIGEST = "weekly_digest"  # last week's figures, to every coordinator
     SUPPORT_NUDGE = "support_nudge"  # "your plan's consultations are waiting for you"
     BROADCAST = "broadcast"  # a coordinator's message to the school's families
+    CALENDAR = "calendar"  # a changed session, as an .ics file, to whoever holds one
 
 
 class ReminderState(StrEnum):
@@ -106,6 +107,11 @@ class BroadcastPayload(Payload):
     broadcast_id: int
 
 
+class CalendarPayload(Payload):
+    booking_id: int
+    sequence: int  # the event's version this file carries (a later one supersedes it)
+
+
 PAYLOADS: dict[ReminderKind, type[Payload]] = {
     ReminderKind.SESSION: BookingPayload,
     ReminderKind.EVIDENCE: BookingPayload,
@@ -126,6 +132,7 @@ PAYLOADS: dict[ReminderKind, type[Payload]] = {
     ReminderKind.WEEKLY_DIGEST: DigestPayload,
     ReminderKind.SUPPORT_NUDGE: NudgePayload,
     ReminderKind.BROADCAST: BroadcastPayload,
+    ReminderKind.CALENDAR: CalendarPayload,
 }
 
 

@@ -12,7 +12,7 @@ from bot.domain.consultations import BookingChanged, BookingEvent, BookingState,
 from bot.domain.errors import DomainError
 from handlers.care import routes as care
 from handlers.consultations import routes
-from handlers.consultations.calendar import session_ics
+from handlers.consultations.calendar import calendar_ics
 from handlers.consultations.words import (
     STATE_ICONS,
     chat_is_open,
@@ -42,6 +42,7 @@ async def show_list(update: Update, context: BotContext) -> None:
             label = f"{booking.pupil_name}: {label}"
         rows.append([(f"{STATE_ICONS[booking.state]} {label}", routes.MY_BOOKING.data(booking.id))])
     rows.append([(t("📅 Book a consultation"), routes.BOOK_START.data())])
+    rows.append([(t("📜 Past sessions and hours used"), routes.HISTORY.data(0))])
     rows.append(menu_row(t))
     text = t("Your consultations:") if found else t("No consultations booked yet.")
     await answer(update, context, text, rows, edit=is_editing(update))
@@ -79,14 +80,18 @@ async def show_booking(update: Update, context: BotContext, booking_id: int) -> 
 
 
 async def send_ics(update: Update, context: BotContext, booking_id: int) -> None:
+    """A confirmed session's .ics; when the session changes, the new file follows."""
     t = context.texts
-    confirmed = context.services.booking.confirmed_booking(context.actor, booking_id)
-    booking = await _current(update, context, booking_id, confirmed)
+    given = context.services.calendar.session_file(context.actor, booking_id)
+    found = await _current(update, context, booking_id, given)
     await context.bot.send_document(
         context.actor.telegram_id,
-        session_ics(booking, t),
+        calendar_ics(found.bookings, t, found.stamp),
         filename=f"consultation-{booking_id}.ics",
-        caption=t("Open this file to add the session to your calendar."),
+        caption=t(
+            "Open this file to add the session to your calendar. If it changes, you get "
+            "the new file here."
+        ),
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.buttons import FLAG, ID, PAGE, WEEKDAY, Route
+from handlers.buttons import DAY, FLAG, ID, PAGE, WEEKDAY, Route
 
 # Booking, the pupil's or parent's: pupil, measure, then a slot.
 BOOK_START = Route("bk", "start")
@@ -50,3 +50,19 @@ DAY_OFF = Route("sp", "off")  # asks a date
 WITHDRAW = Route("sp", "wd", (ID,))
 REMOVE_RULE = Route("sp", "rx", (ID,))
 AUTO_CONFIRM = Route("sp", "auto", (FLAG,))
+
+# The specialist's own calendar: the feed, days off, weekly hours edited, one school's time.
+FEED = Route("sp", "feed")  # the .ics of the next 8 weeks
+DAYS_OFF = Route("sp", "offs")
+UNDO_DAYS_OFF = Route("sp", "offx", (DAY, DAY))
+BOOKED_OFF = Route("sp", "offb", (DAY, DAY))  # the sessions booked in days off
+PROPOSE_ALL = Route("sp", "offp", (DAY, DAY))  # new times for all of them
+RULE = Route("sp", "rule", (ID,))
+RULE_HOURS = Route("sp", "rh", (ID,))  # asks the new hours
+RULE_UNTIL = Route("sp", "ru", (ID,))  # asks the last date
+WEEKLY_AT = Route("sp", "wkat", (ID,))  # weekly hours at one school (a specialist record)
+WEEKLY_DAY_AT = Route("sp", "wdat", (ID, WEEKDAY))
+ONE_OFF_AT = Route("sp", "oneat", (ID,))
+
+# The family's history of sessions.
+HISTORY = Route("mc", "hist", (PAGE,))

@@ -8,6 +8,7 @@ from datetime import date, datetime, time
 import aiosqlite
 
 from bot.domain.consultations import AvailabilityRule, Slot, SlotState
+from bot.domain.dates import riga_day
 from storage.db import Repo, from_db_time, to_db_time
 
 
@@ -215,7 +216,25 @@ class SlotsRepo(Repo):
         return cursor.rowcount == 1
 
     async def set_slot_state(self, slot_id: int, state: SlotState) -> None:
+        """Set a slot's state; a time freed on one of its specialist's days off (a session
+        moved away from a holiday, or cancelled in it) is withdrawn instead."""
+        if state == SlotState.FREE and await self._on_day_off(slot_id):
+            await self.conn.execute(
+                "UPDATE slots SET state = 'withdrawn', day_off = 1 WHERE id = ?", (slot_id,)
+            )
+            return
         await self.conn.execute("UPDATE slots SET state = ? WHERE id = ?", (state.value, slot_id))
+
+    async def _on_day_off(self, slot_id: int) -> bool:
+        row = await self.one("SELECT specialist_id, starts_at FROM slots WHERE id = ?", (slot_id,))
+        if row is None:
+            return False
+        day = riga_day(from_db_time(row["starts_at"]))
+        off = await self.one(
+            "SELECT 1 FROM days_off WHERE specialist_id = ? AND day = ?",
+            (row["specialist_id"], day.isoformat()),
+        )
+        return off is not None
 
     async def withdraw_free_slot(self, specialist_id: int, slot_id: int) -> bool:
         cursor = await self.conn.execute(
@@ -228,8 +247,10 @@ class SlotsRepo(Repo):
     async def withdraw_free_between(
         self, specialist_id: int, start: datetime, end: datetime
     ) -> int:
+        """Withdraw the free times of a day off (marked so, so undoing it gives them back)."""
         cursor = await self.conn.execute(
-            "UPDATE slots SET state = 'withdrawn' WHERE specialist_id = ? AND state = 'free'"
+            "UPDATE slots SET state = 'withdrawn', day_off = 1 WHERE specialist_id = ?"
+            " AND state = 'free'"
             " AND starts_at >= ? AND starts_at < ?",
             (specialist_id, to_db_time(start), to_db_time(end)),
         )

@@ -38,6 +38,8 @@ from bot.domain.questions import (
     OneOffTime,
     Question,
     ReturnReason,
+    RuleHours,
+    RuleUntil,
     SpecialistAnswer,
     WeeklyHours,
 )
@@ -149,6 +151,9 @@ def questions(pupil: int, s: Stage) -> list[tuple[int, Question]]:
         *((TEACHER, WeeklyHours(weekday=day)) for day in (1, 7)),
         (TEACHER, OneOffTime()),
         (TEACHER, DayOff()),
+        # Weekly hours that are not there (or not the teacher's): refused, whatever typed.
+        (TEACHER, RuleHours(rule_id=s.booking)),
+        (TEACHER, RuleUntil(rule_id=s.booking)),
         *(
             (GUARDIAN, MealAnswer(draft=MealDraft(pupil_id=pupil, step=step)))
             for step in ("address", "phone", "days", "note", "consent")

@@ -13,7 +13,7 @@ import inspect
 import typing
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -36,6 +36,7 @@ from tests.factories import make_world as make_school
 
 RIGA = ZoneInfo("Europe/Riga")
 SESSION = datetime(2026, 12, 3, 14, 0, tzinfo=RIGA)
+CHRISTMAS = date(2026, 12, 24)
 PERIOD = semester_period("2026/2027-1")
 
 # One account of each kind; "student" is the vocational pupil of the other school.
@@ -146,11 +147,41 @@ ROWS: list[Row] = [
         {"specialist"},
         lambda s, a, w: s.availability.add_one_off(a, "10.12 10:00-11:00"),
     ),
+    # the specialist's own calendar: their days off, weekly hours, schools and feed
+    row("schedule.my_schools", {"specialist"}, lambda s, a, w: s.schedule.my_schools(a)),
+    row("schedule.days_off", {"specialist"}, lambda s, a, w: s.schedule.days_off(a)),
     row(
-        "availability.add_day_off",
+        "schedule.add_days_off",
         {"specialist"},
-        lambda s, a, w: s.availability.add_day_off(a, "24.12"),
+        lambda s, a, w: s.schedule.add_days_off(a, "24.12-27.12"),
     ),
+    row(
+        "schedule.undo_days_off",
+        {"specialist"},
+        lambda s, a, w: s.schedule.undo_days_off(a, CHRISTMAS, CHRISTMAS),
+    ),
+    row(
+        "schedule.booked_in_days_off",
+        {"specialist"},
+        lambda s, a, w: s.schedule.booked_in_days_off(a, SESSION.date(), SESSION.date()),
+    ),
+    row(
+        "schedule.propose_for_days_off",
+        {"specialist"},
+        lambda s, a, w: s.schedule.propose_for_days_off(a, SESSION.date(), SESSION.date()),
+    ),
+    row("schedule.rule", {"specialist"}, lambda s, a, w: s.schedule.rule(a, w.rule)),
+    row(
+        "schedule.change_rule_hours",
+        {"specialist"},
+        lambda s, a, w: s.schedule.change_rule_hours(a, w.rule, "14:00-16:00"),
+    ),
+    row(
+        "schedule.change_rule_until",
+        {"specialist"},
+        lambda s, a, w: s.schedule.change_rule_until(a, w.rule, "20.12"),
+    ),
+    row("calendar.feed", {"specialist"}, lambda s, a, w: s.calendar.feed(a)),
     row(
         "availability.withdraw_slot",
         {"specialist"},
@@ -206,10 +237,12 @@ ROWS: list[Row] = [
         lambda s, a, w: s.booking.booking(a, w.booking),
     ),
     row(
-        "booking.confirmed_booking",
+        "calendar.session_file",
         {"pupil", "guardian", "specialist"},
-        lambda s, a, w: s.booking.confirmed_booking(a, w.booking),
+        lambda s, a, w: s.calendar.session_file(a, w.booking),
     ),
+    # the history of sessions: a family's own pupils
+    row("history.history", FAMILY, lambda s, a, w: s.history.history(a)),
     row("booking.cancel", {"pupil", "guardian"}, lambda s, a, w: s.booking.cancel(a, w.booking)),
     row(
         "booking.move_options",

@@ -234,13 +234,6 @@ class BookingService(ConsultationsBase):
             await sessions.audit_reads(tx, actor, now, [booking.pupil_id])
         return booking
 
-    async def confirmed_booking(self, actor: Actor, booking_id: int) -> Booking:
-        """A confirmed session of the actor's (for its calendar file)."""
-        booking = await self.booking(actor, booking_id)
-        if booking.state != BookingState.CONFIRMED:
-            raise BookingChanged()
-        return booking
-
     async def cancel(self, actor: Actor, booking_id: int) -> Change:
         """Cancel a session of the pupil's, within the cut-off; the time is free again."""
         now = self.clock.now()
