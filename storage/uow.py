@@ -14,7 +14,7 @@ connection.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from functools import cached_property
 
@@ -24,8 +24,10 @@ from storage.audit import AuditRepo, AuditRow, AuditWriter
 from storage.care import CareRepo
 from storage.codes import CodesRepo
 from storage.consultations.bookings import BookingsRepo
-from storage.consultations.slots import SlotsRepo
+from storage.consultations.series import SeriesRepo
+from storage.consultations.slots import SlotChanges, SlotsRepo
 from storage.consultations.terms import TermsRepo
+from storage.consultations.waitlist import WaitlistRepo
 from storage.db import Connection, Database
 from storage.figures import FiguresRepo
 from storage.imports import ImportsRepo
@@ -47,6 +49,8 @@ class Tx:
         self._after_commit: list[Callable[[], None]] = []
         # Collected for the audit writer (a read), or None: written in the transaction.
         self._audit_rows = audit_rows
+        # Slots freed or published here: the waiting list offers them before the commit.
+        self.slot_changes = SlotChanges()
 
     def after_commit(self, action: Callable[[], None]) -> None:
         """Run ``action`` once the transaction has committed (never if it rolls back)."""
@@ -78,7 +82,7 @@ class Tx:
 
     @cached_property
     def slots(self) -> SlotsRepo:
-        return SlotsRepo(self.conn)
+        return SlotsRepo(self.conn, self.slot_changes)
 
     @cached_property
     def terms(self) -> TermsRepo:
@@ -128,6 +132,18 @@ class Tx:
     def admin(self) -> AdminRepo:
         return AdminRepo(self.conn)
 
+    @cached_property
+    def waitlist(self) -> WaitlistRepo:
+        return WaitlistRepo(self.conn)
+
+    @cached_property
+    def series(self) -> SeriesRepo:
+        return SeriesRepo(self.conn)
+
+
+# Run at the end of every write transaction, before it commits (never on a rollback).
+BeforeCommit = Callable[[Tx], Awaitable[None]]
+
 
 class UnitOfWork:
     """Where services begin their transactions."""
@@ -135,6 +151,12 @@ class UnitOfWork:
     def __init__(self, db: Database) -> None:
         self.db = db
         self.audit_writer = AuditWriter(db)
+        self._before_commit: list[BeforeCommit] = []
+
+    def before_commit(self, hook: BeforeCommit) -> None:
+        """Run ``hook(tx)`` at the end of every write transaction, inside it: the waiting
+        list offers a slot freed or published in the same transaction that freed it."""
+        self._before_commit.append(hook)
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[Tx]:
@@ -142,6 +164,8 @@ class UnitOfWork:
         async with self.db.write() as conn:
             tx = Tx(conn)
             yield tx
+            for hook in self._before_commit:
+                await hook(tx)
         tx._committed()
 
     @asynccontextmanager

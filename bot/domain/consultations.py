@@ -93,6 +93,7 @@ class Booking(Model):
     urgent: bool = False
     channel: Channel = Channel.CALL
     ended_by: Role | None = None  # the role of whoever cancelled or declined it
+    series_id: int | None = None  # one of a weekly series booked together
 
     @property
     def is_open(self) -> bool:

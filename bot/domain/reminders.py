@@ -36,6 +36,8 @@ class ReminderKind(StrEnum):
     WEEKLY_DIGEST = "weekly_digest"  # last week's figures, to every coordinator
     SUPPORT_NUDGE = "support_nudge"  # "your plan's consultations are waiting for you"
     BROADCAST = "broadcast"  # a coordinator's message to the school's families
+    WAITLIST_OFFER = "waitlist_offer"  # a freed time held for a place in line
+    SERIES_NOTICE = "series_notice"  # several sessions of a series changed at once
 
 
 class ReminderState(StrEnum):
@@ -106,6 +108,16 @@ class BroadcastPayload(Payload):
     broadcast_id: int
 
 
+class OfferPayload(Payload):
+    offer_id: int
+
+
+class SeriesPayload(Payload):
+    series_id: int
+    event: str  # a BookingEvent value
+    booking_ids: tuple[int, ...]  # the sessions it is about
+
+
 PAYLOADS: dict[ReminderKind, type[Payload]] = {
     ReminderKind.SESSION: BookingPayload,
     ReminderKind.EVIDENCE: BookingPayload,
@@ -126,6 +138,8 @@ PAYLOADS: dict[ReminderKind, type[Payload]] = {
     ReminderKind.WEEKLY_DIGEST: DigestPayload,
     ReminderKind.SUPPORT_NUDGE: NudgePayload,
     ReminderKind.BROADCAST: BroadcastPayload,
+    ReminderKind.WAITLIST_OFFER: OfferPayload,
+    ReminderKind.SERIES_NOTICE: SeriesPayload,
 }
 
 

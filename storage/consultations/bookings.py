@@ -95,6 +95,7 @@ def _booking(row: aiosqlite.Row | dict[str, Any]) -> Booking:
         specialist_kind=SpecialistKind(row["specialist_kind"]),
         urgent=bool(row["urgent"]),
         ended_by=Role(row["ended_by"]) if row["ended_by"] else None,
+        series_id=row["series_id"],
     )
 
 
@@ -258,6 +259,14 @@ class BookingsRepo(Repo):
         )
         args = {"since": _NO_URGENCY, "after": to_db_time(since), "limit": limit, **names}
         return [_booking(row) for row in await self.all(sql, args)]
+
+    async def bookings_of_series(self, series_id: int) -> list[Booking]:
+        """Every session of a series, by time."""
+        sql = _SELECT + " WHERE b.series_id = :series ORDER BY b.starts_at"
+        return [
+            _booking(row)
+            for row in await self.all(sql, {"since": _NO_URGENCY, "series": series_id})
+        ]
 
     async def all_of_pupils(self, pupil_ids: list[int]) -> list[Booking]:
         """Every booking of these pupils, oldest first (a family's export)."""

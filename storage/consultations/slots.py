@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 import aiosqlite
@@ -54,7 +55,27 @@ _SUITABLE = (
 )
 
 
+@dataclass
+class SlotChanges:
+    """Slots that became free, and specialists with new slots, in one transaction: what
+    the waiting list offers before the transaction commits (see :class:`storage.uow.Tx`)."""
+
+    freed: list[int] = field(default_factory=list)
+    published: set[int] = field(default_factory=set)
+
+    def __bool__(self) -> bool:
+        return bool(self.freed or self.published)
+
+    def clear(self) -> None:
+        self.freed.clear()
+        self.published.clear()
+
+
 class SlotsRepo(Repo):
+    def __init__(self, conn: aiosqlite.Connection, changes: SlotChanges | None = None) -> None:
+        super().__init__(conn)
+        self.changes = changes if changes is not None else SlotChanges()
+
     async def upsert_rule(
         self,
         specialist_id: int,
@@ -184,6 +205,8 @@ class SlotsRepo(Repo):
                 to_db_time(starts_at),
             ),
         )
+        if cursor.rowcount == 1:
+            self.changes.published.add(specialist_id)
         return cursor.rowcount == 1
 
     async def add_slots(self, slots: Sequence[tuple[int, int | None, datetime, datetime]]) -> int:
@@ -197,6 +220,8 @@ class SlotsRepo(Repo):
                 for sid, rule, s, e in slots
             ],
         )
+        if cursor.rowcount > 0:
+            self.changes.published.update(sid for sid, _, _, _ in slots)
         return max(cursor.rowcount, 0)
 
     async def get_slot(self, slot_id: int) -> Slot | None:
@@ -210,12 +235,16 @@ class SlotsRepo(Repo):
     async def take_slot(self, slot_id: int) -> bool:
         """Free -> booked; False if someone took it first or it was withdrawn."""
         cursor = await self.conn.execute(
-            "UPDATE slots SET state = 'booked' WHERE id = ? AND state = 'free'", (slot_id,)
+            "UPDATE slots SET state = 'booked' WHERE id = ? AND state = 'free'"
+            " AND held_for IS NULL",
+            (slot_id,),
         )
         return cursor.rowcount == 1
 
     async def set_slot_state(self, slot_id: int, state: SlotState) -> None:
         await self.conn.execute("UPDATE slots SET state = ? WHERE id = ?", (state.value, slot_id))
+        if state == SlotState.FREE:
+            self.changes.freed.append(slot_id)
 
     async def withdraw_free_slot(self, specialist_id: int, slot_id: int) -> bool:
         cursor = await self.conn.execute(
@@ -259,7 +288,7 @@ class SlotsRepo(Repo):
         sql = (
             "SELECT s.*, p.display_name AS specialist_name, p.school_id FROM slots s"  # noqa: S608
             " JOIN specialists p ON p.id = s.specialist_id"
-            f" WHERE s.state = 'free' AND s.specialist_id IN ({marks})"
+            f" WHERE s.state = 'free' AND s.held_for IS NULL AND s.specialist_id IN ({marks})"
             " AND s.starts_at >= ? AND s.starts_at < ?"
             " ORDER BY s.starts_at, p.display_name LIMIT ? OFFSET ?"
         )
@@ -281,7 +310,7 @@ class SlotsRepo(Repo):
         sql = (
             "SELECT s.*, p.display_name AS specialist_name, p.school_id FROM slots s"  # noqa: S608 - fixed fragments
             " JOIN specialists p ON p.id = s.specialist_id"
-            f" WHERE s.state = 'free' AND s.specialist_id IN ({_SUITABLE})"
+            f" WHERE s.state = 'free' AND s.held_for IS NULL AND s.specialist_id IN ({_SUITABLE})"
             " AND s.starts_at >= :start AND s.starts_at < :end"
             " ORDER BY s.starts_at, p.display_name LIMIT :limit OFFSET :offset"
         )
