@@ -6,7 +6,16 @@ from typing import Any
 
 from telegram.ext import BaseHandler, CommandHandler
 
-from handlers.consultations import booking, desk, free_time, mine, routes
+from handlers.consultations import (
+    booking,
+    desk,
+    free_time,
+    mine,
+    routes,
+    series,
+    series_desk,
+    waitlist,
+)
 from handlers.ui import button
 
 
@@ -57,4 +66,21 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
         button(routes.WITHDRAW, free_time.withdraw),
         button(routes.REMOVE_RULE, free_time.remove_rule),
         button(routes.AUTO_CONFIRM, free_time.set_auto),
+        # The waiting list, and series.
+        button(routes.WAIT_JOIN, waitlist.ask_whom),
+        button(routes.WAIT_WHEN, waitlist.ask_when),
+        button(routes.WAIT_IN, waitlist.join),
+        button(routes.WAIT_PLACE, waitlist.show_place),
+        button(routes.WAIT_LEAVE, waitlist.leave),
+        button(routes.OFFER_BOOK, waitlist.book_offer),
+        button(routes.OFFER_DECLINE, waitlist.decline_offer),
+        button(routes.WAITING, series_desk.show_waiting),
+        button(routes.SERIES, series.preview),
+        button(routes.SERIES_BOOK, series.book),
+        button(routes.SERIES_OF, series.show_series),
+        button(routes.CANCEL_FOLLOWING, series.ask_cancel_following),
+        button(routes.CANCEL_FOLLOWING_OK, series.cancel_following),
+        button(routes.SERIES_ACCEPT, series_desk.accept_all),
+        button(routes.SERIES_DECLINE, series_desk.ask_decline_all),
+        button(routes.SERIES_CANCEL, series_desk.ask_cancel_all),
     ]

@@ -30,6 +30,7 @@ NOT_CHECKED: set[str] = set()
 ADULT_SOURCES = {
     "handlers/consultations/desk.py",
     "handlers/consultations/free_time.py",
+    "handlers/consultations/series_desk.py",
     "handlers/internship/claims.py",
     "handlers/meals/caterer.py",
     "handlers/meals/figures.py",
