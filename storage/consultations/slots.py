@@ -57,14 +57,19 @@ _SUITABLE = (
 
 @dataclass
 class SlotChanges:
-    """Slots that became free, and specialists with new slots, in one transaction: what
-    the waiting list offers before the transaction commits (see :class:`storage.uow.Tx`)."""
+    """Slots that became free, and the times of new slots by specialist, in one
+    transaction: what the waiting list offers before it commits (:class:`storage.uow.Tx`)."""
 
     freed: list[int] = field(default_factory=list)
-    published: set[int] = field(default_factory=set)
+    # specialist -> (first, last) start of the slots published
+    published: dict[int, tuple[datetime, datetime]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.freed or self.published)
+
+    def publish(self, specialist_id: int, starts_at: datetime) -> None:
+        first, last = self.published.get(specialist_id, (starts_at, starts_at))
+        self.published[specialist_id] = (min(first, starts_at), max(last, starts_at))
 
     def clear(self) -> None:
         self.freed.clear()
@@ -206,7 +211,7 @@ class SlotsRepo(Repo):
             ),
         )
         if cursor.rowcount == 1:
-            self.changes.published.add(specialist_id)
+            self.changes.publish(specialist_id, starts_at)
         return cursor.rowcount == 1
 
     async def add_slots(self, slots: Sequence[tuple[int, int | None, datetime, datetime]]) -> int:
@@ -221,7 +226,8 @@ class SlotsRepo(Repo):
             ],
         )
         if cursor.rowcount > 0:
-            self.changes.published.update(sid for sid, _, _, _ in slots)
+            for sid, _, starts, _ in slots:
+                self.changes.publish(sid, starts)
         return max(cursor.rowcount, 0)
 
     async def get_slot(self, slot_id: int) -> Slot | None:

@@ -267,16 +267,26 @@ class WaitlistRepo(Repo):
         return [row[0] for row in rows]
 
     async def free_slot_ids(
-        self, specialist_ids: Sequence[int], start: datetime, end: datetime, limit: int
+        self,
+        published: dict[int, tuple[datetime, datetime]],
+        start: datetime,
+        end: datetime,
+        limit: int,
     ) -> list[int]:
-        """Free slots held for nobody of these specialists in [start, end), nearest first."""
-        if not specialist_ids:
+        """Free slots held for nobody among those just published (each specialist's first
+        to last new start) within [start, end), nearest first."""
+        if not published:
             return []
+        ranges = " OR ".join("(specialist_id = ? AND starts_at BETWEEN ? AND ?)" for _ in published)
+        args: list[object] = [
+            value
+            for sid, (first, last) in published.items()
+            for value in (sid, to_db_time(first), to_db_time(last))
+        ]
         rows = await self.all(
-            "SELECT id FROM slots WHERE specialist_id IN"  # noqa: S608 - ? marks only
-            f" ({marks(len(specialist_ids))}) AND state = 'free' AND held_for IS NULL"
+            f"SELECT id FROM slots WHERE ({ranges}) AND state = 'free' AND held_for IS NULL"  # noqa: S608 - ? marks only
             " AND starts_at >= ? AND starts_at < ? ORDER BY starts_at LIMIT ?",
-            (*specialist_ids, to_db_time(start), to_db_time(end), limit),
+            (*args, to_db_time(start), to_db_time(end), limit),
         )
         return [row[0] for row in rows]
 

@@ -264,12 +264,16 @@ class WaitlistService(ConsultationsBase):
         now = self.clock.now()
         slot_ids = list(changes.freed)
         if changes.published:
-            waited_for = await tx.waitlist.specialists_with_waiting(sorted(changes.published))
-            if waited_for:
-                start, end = self.window(now)
-                slot_ids += await tx.waitlist.free_slot_ids(
-                    waited_for, start, end, PUBLISHED_LOOKED_AT
-                )
+            start, end = self.window(now)
+            published = {
+                sid: times
+                for sid, times in changes.published.items()
+                if times[1] >= start and times[0] < end  # new times offers could reach
+            }
+            waited_for = await tx.waitlist.specialists_with_waiting(sorted(published))
+            slot_ids += await tx.waitlist.free_slot_ids(
+                {sid: published[sid] for sid in waited_for}, start, end, PUBLISHED_LOOKED_AT
+            )
         changes.clear()
         await self._offer_slots(tx, slot_ids, now)
 
