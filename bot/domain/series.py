@@ -91,11 +91,13 @@ class SeriesBooked(Model):
 
 
 class SeriesChange(Model):
-    """Sessions of a series changed at once (cancelled, declined, accepted)."""
+    """Sessions of a series changed at once (cancelled, declined, accepted, moved);
+    ``kept``: those a move left where they were (their new time not free)."""
 
     series: Series
     changed: tuple[Booking, ...]
     event: BookingEvent
+    kept: tuple[Booking, ...] = ()
 
 
 class SeriesNotice(Fact):

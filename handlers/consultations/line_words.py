@@ -101,6 +101,9 @@ def series_booking_rows(
     rows = [[(t("🔁 The whole series"), routes.SERIES_OF.data(series_id))]]
     if open_future:
         rows.append(
+            [(t("🔁 Move this and all following"), routes.MOVE_FOLLOWING.data(booking_id, 0))]
+        )
+        rows.append(
             [(t("✖ Cancel this and all following"), routes.CANCEL_FOLLOWING.data(booking_id))]
         )
     return rows

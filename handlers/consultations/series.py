@@ -21,7 +21,7 @@ from handlers.consultations import routes, series_desk
 from handlers.consultations.booking import show_slots
 from handlers.consultations.line_words import EVERY_NAMES, date_lines, kind_title, stop_line
 from handlers.consultations.mine import show_booking
-from handlers.consultations.words import STATE_ICONS
+from handlers.consultations.words import STATE_ICONS, slot_pager
 from handlers.ui import Button, Reply, answer, menu_row, refreshing
 
 T = TypeVar("T")
@@ -33,6 +33,7 @@ NOTICES = {
     BookingEvent.CONFIRMED: N_("Confirmed, {every}: {title} with {who}, {n} sessions:"),
     BookingEvent.CANCELLED: N_("Cancelled: {n} sessions of {title} with {who}:"),
     BookingEvent.DECLINED: N_("Declined: {n} sessions of {title} with {who}:"),
+    BookingEvent.MOVED: N_("Moved: {n} sessions of {title} with {who}, now:"),
 }
 
 
@@ -179,6 +180,55 @@ async def cancel_following(update: Update, context: BotContext, booking_id: int)
         "Cancelled: {n} session.", "Cancelled: {n} sessions.", len(change.changed)
     )
     await show_booking(update, context, booking_id)
+
+
+async def show_move_following(
+    update: Update, context: BotContext, booking_id: int, page: int
+) -> None:
+    """The specialist's free times to move this session to; the later ones follow."""
+    slots = await context.services.booking.move_options(context.actor, booking_id, page)
+    t = context.texts
+    rows = slot_pager(
+        t,
+        slots,
+        pick=lambda slot: routes.MOVE_FOLLOWING_TO.data(booking_id, slot.id),
+        page_data=lambda p: routes.MOVE_FOLLOWING.data(booking_id, p),
+        page=page,
+        has_more=len(slots) == context.services.config.booking.slots_per_page,
+        back=(t("⬅️ Back"), routes.MY_BOOKING.data(booking_id)),
+    )
+    text = (
+        t("Choose the new time of this session: the later ones move the same way.")
+        if slots
+        else t("This specialist has no other free times.")
+    )
+    await answer(update, context, text, rows, edit=True)
+
+
+async def move_following(
+    update: Update, context: BotContext, booking_id: int, slot_id: int
+) -> None:
+    change = await refreshing(
+        context.services.series.move_following(context.actor, booking_id, slot_id),
+        lambda: show_move_following(update, context, booking_id, 0),
+        SlotTaken,
+        SlotGone,
+    )
+    t = context.texts
+    lines = [
+        t.n("Moved: {n} session.", "Moved: {n} sessions.", len(change.changed)),
+        *date_lines(t, [b.starts_at for b in change.changed]),
+    ]
+    if change.kept:
+        lines += [
+            t("Not moved, as the new time is not free:"),
+            *date_lines(t, [b.starts_at for b in change.kept]),
+        ]
+    rows = [
+        [(t("🔁 The whole series"), routes.SERIES_OF.data(change.series.info.id))],
+        [(t("🗓 My consultations"), routes.MY_LIST.data())],
+    ]
+    await answer(update, context, "\n".join(lines), rows, edit=True)
 
 
 def series_notice(fact: SeriesNotice, to: Recipient, t: Texts) -> Reply:

@@ -80,6 +80,8 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
         button(routes.SERIES_OF, series.show_series),
         button(routes.CANCEL_FOLLOWING, series.ask_cancel_following),
         button(routes.CANCEL_FOLLOWING_OK, series.cancel_following),
+        button(routes.MOVE_FOLLOWING, series.show_move_following),
+        button(routes.MOVE_FOLLOWING_TO, series.move_following),
         button(routes.SERIES_ACCEPT, series_desk.accept_all),
         button(routes.SERIES_DECLINE, series_desk.ask_decline_all),
         button(routes.SERIES_CANCEL, series_desk.ask_cancel_all),

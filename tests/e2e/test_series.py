@@ -191,3 +191,44 @@ async def test_the_specialist_declines_one_date_then_accepts_the_rest(
     assert len(told) == 1 and "nodarbības: 4" in told[0].text
     states = [state for _, state, _ in await sessions_of(harness, harness.world.pupil_id)]
     assert states == ["confirmed", "declined", "confirmed", "confirmed", "confirmed"]
+
+
+async def test_moving_this_and_all_following_keeps_those_whose_new_time_is_taken(
+    harness: BotHarness,
+) -> None:
+    await setup(harness)
+    db = harness.services.db
+    teacher = await actor_of(harness.services, TEACHER)
+    await harness.services.availability.add_weekly(teacher, 5, "15:00-15:45")  # Fridays
+    karlis_id = await add_pupil_with_maths(db, KARLIS, "P3", "Kārlis Liepa")
+    karlis = await actor_of(harness.services, KARLIS)
+    taken = await slot_at(harness, riga(18, 15))
+    await harness.services.booking.book(
+        karlis, karlis_id, await maths_measure(db, karlis_id), taken
+    )
+    anna = harness.user(ANNA)
+    await open_series(harness, anna, 1)  # Thursdays: 3, 10, 17, 24 and 31 December
+    await press_prefix(harness, anna, "sr:ok:")
+    booked = await rows(
+        harness,
+        "SELECT id FROM bookings WHERE pupil_id = ? ORDER BY starts_at",
+        harness.world.pupil_id,
+    )
+    await harness.tg.press(anna, f"mc:b:{booked[1][0]}")
+    await press_prefix(harness, anna, "sr:mv:")
+    friday = await slot_at(harness, riga(11, 15))
+    before = len(harness.api.outgoing)
+    await harness.tg.press(anna, f"sr:mt:{booked[1][0]}:{friday}")
+    result = harness.api.last_bot_message(ANNA).text
+    # 10 -> 11 and 24 -> 25 move; the 18th is Kārlis', 1 January is past the plan.
+    assert "Pārceltas nodarbības: 2" in result and "Nav pārceltas" in result
+    told = [o for o in harness.api.outgoing[before:] if o.chat_id == TEACHER]
+    assert len(told) == 1 and "Pārceltas nodarbības (2)" in told[0].text
+    sessions = await sessions_of(harness, harness.world.pupil_id)
+    assert [str(s)[5:13] for s, _, _ in sessions] == [
+        "12-03T12",
+        "12-11T13",
+        "12-17T12",
+        "12-25T13",
+        "12-31T12",
+    ]

@@ -285,6 +285,13 @@ ROWS: list[Row] = [
         lambda s, a, w: _series(s, w, a, lambda sid, first: s.series.cancel_following(a, first)),
     ),
     row(
+        "series.move_following",
+        {"pupil", "guardian"},
+        lambda s, a, w: _series(
+            s, w, a, lambda sid, first: s.series.move_following(a, first, w.free_slot)
+        ),
+    ),
+    row(
         "series_desk.accept_all",
         {"specialist"},
         lambda s, a, w: _series(s, w, a, lambda sid, first: s.series_desk.accept_all(a, sid)),

@@ -46,7 +46,7 @@ from bot.domain.series import (
     SeriesStop,
     series_times,
 )
-from bot.services.consultations import series_sessions, sessions
+from bot.services.consultations import series_moves, series_sessions, sessions
 from bot.services.consultations.booking import ConsultationsBase
 from bot.services.consultations.rules import auto_confirms, check_terms, check_times
 from storage.uow import Tx
@@ -271,6 +271,36 @@ class SeriesService(ConsultationsBase):
             ending = (BookingState.CANCELLED, BookingEvent.CANCELLED)
             return await series_sessions.end(
                 tx, self.reminders, found, targets, actor, ending, SlotState.FREE, now
+            )
+
+    async def move_following(self, actor: Actor, booking_id: int, slot_id: int) -> SeriesChange:
+        """Move this session to another free time of the specialist and each later one of
+        the series by the same change of day and time; those whose new time is not free
+        (or not allowed) stay, listed in ``kept``."""
+        now = self.clock.now()
+        async with self.uow.read() as tx:
+            booking = await sessions.load_pupil_side(tx, actor, booking_id)
+            target = await tx.slots.get_slot(slot_id)
+            rule_id = await tx.series.rule_of(slot_id)
+            series = booking.series_id
+            later = await tx.bookings.bookings_of_series(series) if series is not None else []
+        if target is not None and rule_id is not None and later:
+            # The later sessions' new times may be past the weeks made into slots so far.
+            delta = series_moves.wall(target.starts_at) - series_moves.wall(booking.starts_at)
+            last = series_moves.shifted(later[-1].starts_at, delta)
+            await self.availability.ensure_slots(riga_day(last), rule_ids=[rule_id])
+        async with self.uow.write() as tx:
+            booking = await sessions.load_pupil_side(tx, actor, booking_id)
+            if booking.series_id is None or booking.state not in series_moves.MOVABLE:
+                raise BookingChanged()
+            if booking.starts_at <= now:
+                raise BookingChanged()
+            self.check_cutoff(booking, now)
+            target = await tx.slots.get_slot(slot_id)
+            if target is None or target.specialist_id != booking.specialist_id:
+                raise SlotGone()
+            return await series_moves.move_following(
+                tx, self.series_config, self.reminders, actor, booking, target, now
             )
 
     # --- the times and the rule check ------------------------------------------------------
