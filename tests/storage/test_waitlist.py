@@ -209,7 +209,11 @@ async def test_an_offer_held_at_night_is_held_until_the_morning(
     karlis = await add_pupil_with_maths(services.db, KARLIS, "P3", "Kārlis")
     await join(services, KARLIS, karlis)
     clock.set(riga(1, 20, 30))
-    await services.availability.add_one_off(await actor_of(services, TEACHER), "4.12 14:00-14:45")
+    teacher = await actor_of(services, TEACHER)
+    # 10:00 tomorrow is 13.5 hours ahead, but not 12 hours after the hold ends: not offered.
+    await services.availability.add_one_off(teacher, "2.12 10:00-10:45")
+    assert await rows(services, "SELECT count(*) FROM waitlist_offers") == [(0,)]
+    await services.availability.add_one_off(teacher, "4.12 14:00-14:45")
     assert await rows(services, "SELECT expires_at FROM waitlist_offers") == [
         ("2026-12-02T06:30:00+00:00",)  # 08:30 in Riga: 30 minutes before 21:00, 30 after 08:00
     ]

@@ -13,7 +13,7 @@ the offers past it and offers the slot to the next in line.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.domain.actor import Actor
 from bot.domain.consultations import (
@@ -316,16 +316,21 @@ class WaitlistService(ConsultationsBase):
     async def _offer_slots(self, tx: Tx, slot_ids: Sequence[int], now: datetime) -> int:
         """Offer each free, unheld slot to the first in line it fits whose plan allows it."""
         made = 0
+        expires = hold_until(now, self.config.waitlist_hold_minutes, self.reminders.quiet)
+        # Bookable until the hold ends: the minimum notice counts from its last minute.
+        earliest = expires + timedelta(hours=self.config.min_notice_hours)
         for slot, kind in await tx.waitlist.offerable(sorted(set(slot_ids))):
             try:
                 check_times(self.config, slot, now)
             except DomainError:
                 continue  # too soon or too far ahead for anyone
-            if await self._offer_slot(tx, slot, kind, now):
+            if slot.starts_at >= earliest and await self._offer_slot(tx, slot, kind, now, expires):
                 made += 1
         return made
 
-    async def _offer_slot(self, tx: Tx, slot: Slot, kind: SpecialistKind, now: datetime) -> bool:
+    async def _offer_slot(
+        self, tx: Tx, slot: Slot, kind: SpecialistKind, now: datetime, expires: datetime
+    ) -> bool:
         local = slot.starts_at.astimezone(RIGA)
         candidates = await tx.waitlist.candidates(
             slot, kind, local.date(), 1 << (local.isoweekday() - 1), 1 << day_part(slot.starts_at)
@@ -346,7 +351,6 @@ class WaitlistService(ConsultationsBase):
             family = await tx.waitlist.family(place.pupil_id)
             if not family:
                 continue  # nobody to tell: the time is not held for them
-            expires = hold_until(now, self.config.waitlist_hold_minutes, self.reminders.quiet)
             offer = await tx.waitlist.add_offer(place, slot.id, now, expires)
             if offer is None:
                 return False
