@@ -30,6 +30,10 @@ from bot.services.consultations.desk import DeskService
 from bot.services.consultations.facts import ConsultationFacts
 from bot.services.consultations.history import HistoryService
 from bot.services.consultations.schedule import ScheduleService
+from bot.services.consultations.series import SeriesService
+from bot.services.consultations.series_desk import SeriesDeskService
+from bot.services.consultations.series_sessions import SeriesFacts
+from bot.services.consultations.waitlist import WaitlistService
 from bot.services.figures.digest import DigestService
 from bot.services.figures.meals import MealFigures
 from bot.services.figures.nudges import NudgeService
@@ -90,6 +94,9 @@ class Services:
     importer: Importer
     full_import: FullImport
     retention: RetentionService
+    waitlist: WaitlistService
+    series: SeriesService
+    series_desk: SeriesDeskService
     checkpointer: Checkpointer | None = None
 
     @classmethod
@@ -132,6 +139,16 @@ class Services:
         messages.register(reminders)
         admin = AdminService(uow, clock, reminders, linking, deliveries, questions)
         importer = Importer(uow)
+        booking = BookingService(*consultations)
+        desk = DeskService(*consultations)
+        # The waiting list offers every slot freed or published, in the transaction that
+        # freed it; series are booked and answered as a whole.
+        waitlist = WaitlistService(*consultations)
+        waitlist.attach(booking)
+        waitlist.register(reminders)
+        SeriesFacts(uow).register(reminders)
+        series_desk = SeriesDeskService(*consultations)
+        series_desk.attach(desk)
         return cls(
             config=config,
             clock=clock,
@@ -147,7 +164,7 @@ class Services:
             care=care,
             relay=relay,
             availability=availability,
-            booking=BookingService(*consultations),
+            booking=booking,
             desk=desk,
             answers=AnswersService(*consultations),
             calendar=calendar,
@@ -169,6 +186,9 @@ class Services:
             importer=importer,
             full_import=FullImport(uow, clock, importer, admin),
             retention=RetentionService(uow, clock, config.privacy, config.linking),
+            waitlist=waitlist,
+            series=SeriesService(*consultations),
+            series_desk=series_desk,
         )
 
     async def open(self) -> None:

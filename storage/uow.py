@@ -14,7 +14,7 @@ connection.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from functools import cached_property
 
@@ -26,8 +26,10 @@ from storage.codes import CodesRepo
 from storage.consultations.bookings import BookingsRepo
 from storage.consultations.calendar import CalendarRepo
 from storage.consultations.history import HistoryRepo
-from storage.consultations.slots import SlotsRepo
+from storage.consultations.series import SeriesRepo
+from storage.consultations.slots import SlotChanges, SlotsRepo
 from storage.consultations.terms import TermsRepo
+from storage.consultations.waitlist import WaitlistRepo
 from storage.db import Connection, Database
 from storage.figures import FiguresRepo
 from storage.imports import ImportsRepo
@@ -49,6 +51,8 @@ class Tx:
         self._after_commit: list[Callable[[], None]] = []
         # Collected for the audit writer (a read), or None: written in the transaction.
         self._audit_rows = audit_rows
+        # Slots freed or published here: the waiting list offers them before the commit.
+        self.slot_changes = SlotChanges()
 
     def after_commit(self, action: Callable[[], None]) -> None:
         """Run ``action`` once the transaction has committed (never if it rolls back)."""
@@ -80,7 +84,7 @@ class Tx:
 
     @cached_property
     def slots(self) -> SlotsRepo:
-        return SlotsRepo(self.conn)
+        return SlotsRepo(self.conn, self.slot_changes)
 
     @cached_property
     def terms(self) -> TermsRepo:
@@ -88,7 +92,7 @@ class Tx:
 
     @cached_property
     def calendar(self) -> CalendarRepo:
-        return CalendarRepo(self.conn)
+        return CalendarRepo(self.conn, self.slot_changes)
 
     @cached_property
     def history(self) -> HistoryRepo:
@@ -138,6 +142,18 @@ class Tx:
     def admin(self) -> AdminRepo:
         return AdminRepo(self.conn)
 
+    @cached_property
+    def waitlist(self) -> WaitlistRepo:
+        return WaitlistRepo(self.conn)
+
+    @cached_property
+    def series(self) -> SeriesRepo:
+        return SeriesRepo(self.conn)
+
+
+# Run at the end of every write transaction, before it commits (never on a rollback).
+BeforeCommit = Callable[[Tx], Awaitable[None]]
+
 
 class UnitOfWork:
     """Where services begin their transactions."""
@@ -145,6 +161,12 @@ class UnitOfWork:
     def __init__(self, db: Database) -> None:
         self.db = db
         self.audit_writer = AuditWriter(db)
+        self._before_commit: list[BeforeCommit] = []
+
+    def before_commit(self, hook: BeforeCommit) -> None:
+        """Run ``hook(tx)`` at the end of every write transaction, inside it: the waiting
+        list offers a slot freed or published in the same transaction that freed it."""
+        self._before_commit.append(hook)
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[Tx]:
@@ -152,6 +174,8 @@ class UnitOfWork:
         async with self.db.write() as conn:
             tx = Tx(conn)
             yield tx
+            for hook in self._before_commit:
+                await hook(tx)
         tx._committed()
 
     @asynccontextmanager

@@ -96,6 +96,7 @@ class Booking(Model):
     sequence: int = 0  # the version of its calendar event (raised by each change sent)
     school_id: str = ""  # the pupil's school, which is the booking's
     school_name: str = ""
+    series_id: int | None = None  # one of a weekly series booked together
 
     @property
     def is_open(self) -> bool:

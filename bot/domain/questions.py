@@ -121,6 +121,14 @@ class BroadcastAnswer(Model):
     draft: BroadcastDraft
 
 
+class SeriesReason(Model):
+    """A specialist's reason for declining (or cancelling) every coming session of a series."""
+
+    kind: Literal["series_reason"] = "series_reason"
+    series_id: int
+    cancel: bool = False
+
+
 Question = Annotated[
     BookingNote
     | DeclineReason
@@ -136,7 +144,8 @@ Question = Annotated[
     | ReturnReason
     | AuditPupil
     | SpecialistAnswer
-    | BroadcastAnswer,
+    | BroadcastAnswer
+    | SeriesReason,
     Field(discriminator="kind"),
 ]
 QUESTION = TypeAdapter[Question](Question)

@@ -37,6 +37,8 @@ class ReminderKind(StrEnum):
     SUPPORT_NUDGE = "support_nudge"  # "your plan's consultations are waiting for you"
     BROADCAST = "broadcast"  # a coordinator's message to the school's families
     CALENDAR = "calendar"  # a changed session, as an .ics file, to whoever holds one
+    WAITLIST_OFFER = "waitlist_offer"  # a freed time held for a place in line
+    SERIES_NOTICE = "series_notice"  # several sessions of a series changed at once
 
 
 class ReminderState(StrEnum):
@@ -112,6 +114,16 @@ class CalendarPayload(Payload):
     sequence: int  # the event's version this file carries (a later one supersedes it)
 
 
+class OfferPayload(Payload):
+    offer_id: int
+
+
+class SeriesPayload(Payload):
+    series_id: int
+    event: str  # a BookingEvent value
+    booking_ids: tuple[int, ...]  # the sessions it is about
+
+
 PAYLOADS: dict[ReminderKind, type[Payload]] = {
     ReminderKind.SESSION: BookingPayload,
     ReminderKind.EVIDENCE: BookingPayload,
@@ -133,6 +145,8 @@ PAYLOADS: dict[ReminderKind, type[Payload]] = {
     ReminderKind.SUPPORT_NUDGE: NudgePayload,
     ReminderKind.BROADCAST: BroadcastPayload,
     ReminderKind.CALENDAR: CalendarPayload,
+    ReminderKind.WAITLIST_OFFER: OfferPayload,
+    ReminderKind.SERIES_NOTICE: SeriesPayload,
 }
 
 

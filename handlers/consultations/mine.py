@@ -13,6 +13,8 @@ from bot.domain.errors import DomainError
 from handlers.care import routes as care
 from handlers.consultations import routes
 from handlers.consultations.calendar import calendar_ics
+from handlers.consultations.line_words import series_booking_rows
+from handlers.consultations.waitlist import place_rows
 from handlers.consultations.words import (
     STATE_ICONS,
     chat_is_open,
@@ -41,10 +43,12 @@ async def show_list(update: Update, context: BotContext) -> None:
         if several:
             label = f"{booking.pupil_name}: {label}"
         rows.append([(f"{STATE_ICONS[booking.state]} {label}", routes.MY_BOOKING.data(booking.id))])
+    places = await place_rows(context)
+    rows += places
     rows.append([(t("📅 Book a consultation"), routes.BOOK_START.data())])
     rows.append([(t("📜 Past sessions and hours used"), routes.HISTORY.data(0))])
     rows.append(menu_row(t))
-    text = t("Your consultations:") if found else t("No consultations booked yet.")
+    text = t("Your consultations:") if found or places else t("No consultations booked yet.")
     await answer(update, context, text, rows, edit=is_editing(update))
 
 
@@ -65,6 +69,8 @@ async def show_booking(update: Update, context: BotContext, booking_id: int) -> 
     if booking.state == BookingState.PROPOSED and future:
         rows.append([(t("✅ Accept this time"), routes.TAKE_PROPOSAL.data(booking.id))])
         rows.append([(t("✖ Cancel the request"), routes.REFUSE_PROPOSAL.data(booking.id))])
+    if booking.series_id is not None:
+        rows += series_booking_rows(t, booking.series_id, booking.id, booking.is_open and future)
     if chat_is_open(booking, context.services.clock.now()):
         rows.append([(t("💬 Open the conversation"), care.OPEN.data(booking.id))])
     if booking.state == BookingState.CONFIRMED and not future and booking.evidence is None:

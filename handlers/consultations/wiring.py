@@ -15,6 +15,9 @@ from handlers.consultations import (
     holidays,
     mine,
     routes,
+    series,
+    series_desk,
+    waitlist,
     weekly,
 )
 from handlers.ui import button
@@ -81,4 +84,23 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
         button(routes.FEED, calendar.send_feed),
         # The family's history.
         button(routes.HISTORY, history.show_history),
+        # The waiting list, and series.
+        button(routes.WAIT_JOIN, waitlist.ask_whom),
+        button(routes.WAIT_WHEN, waitlist.ask_when),
+        button(routes.WAIT_IN, waitlist.join),
+        button(routes.WAIT_PLACE, waitlist.show_place),
+        button(routes.WAIT_LEAVE, waitlist.leave),
+        button(routes.OFFER_BOOK, waitlist.book_offer),
+        button(routes.OFFER_DECLINE, waitlist.decline_offer),
+        button(routes.WAITING, series_desk.show_waiting),
+        button(routes.SERIES, series.preview),
+        button(routes.SERIES_BOOK, series.book),
+        button(routes.SERIES_OF, series.show_series),
+        button(routes.CANCEL_FOLLOWING, series.ask_cancel_following),
+        button(routes.CANCEL_FOLLOWING_OK, series.cancel_following),
+        button(routes.MOVE_FOLLOWING, series.show_move_following),
+        button(routes.MOVE_FOLLOWING_TO, series.move_following),
+        button(routes.SERIES_ACCEPT, series_desk.accept_all),
+        button(routes.SERIES_DECLINE, series_desk.ask_decline_all),
+        button(routes.SERIES_CANCEL, series_desk.ask_cancel_all),
     ]

@@ -100,6 +100,7 @@ def _booking(row: aiosqlite.Row | dict[str, Any]) -> Booking:
         sequence=row["sequence"],
         school_id=row["school_id"] or "",
         school_name=row["school_name"] or "",
+        series_id=row["series_id"],
     )
 
 
@@ -263,6 +264,14 @@ class BookingsRepo(Repo):
         )
         args = {"since": _NO_URGENCY, "after": to_db_time(since), "limit": limit, **names}
         return [_booking(row) for row in await self.all(sql, args)]
+
+    async def bookings_of_series(self, series_id: int) -> list[Booking]:
+        """Every session of a series, by time."""
+        sql = _SELECT + " WHERE b.series_id = :series ORDER BY b.starts_at"
+        return [
+            _booking(row)
+            for row in await self.all(sql, {"since": _NO_URGENCY, "series": series_id})
+        ]
 
     async def all_of_pupils(self, pupil_ids: list[int]) -> list[Booking]:
         """Every booking of these pupils, oldest first (a family's export)."""

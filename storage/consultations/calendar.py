@@ -9,13 +9,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime, time
 
+import aiosqlite
+
 from bot.domain.calendar import SchoolOf
 from bot.domain.consultations import AvailabilityRule, Slot
-from storage.consultations.slots import _rule, _slot
+from storage.consultations.slots import SlotChanges, _rule, _slot
 from storage.db import Repo, marks, to_db_time
 
 
 class CalendarRepo(Repo):
+    """Days off, weekly hours edited, and the calendar files' versions.
+
+    Slots it frees again are recorded in ``changes`` (the transaction's), so the waiting
+    list is offered them as for any other freed slot.
+    """
+
+    def __init__(self, conn: aiosqlite.Connection, changes: SlotChanges | None = None) -> None:
+        super().__init__(conn)
+        self.changes = changes if changes is not None else SlotChanges()
+
     # --- the schools of a specialist -----------------------------------------------------
 
     async def schools_of(self, ids: Sequence[int]) -> list[SchoolOf]:
@@ -76,15 +88,18 @@ class CalendarRepo(Repo):
         """Free again the times withdrawn for days off in [start, end), unless another time
         of the person (any school's) took that place meanwhile."""
         people = marks(len(ids))
-        return await self.run(
+        rows = await self.all(
             "UPDATE slots SET state = 'free', day_off = 0"  # noqa: S608 - marks only
             f" WHERE specialist_id IN ({people}) AND state = 'withdrawn' AND day_off = 1"
             " AND starts_at >= ? AND starts_at < ? AND NOT EXISTS (SELECT 1 FROM slots o"
             f"   WHERE o.specialist_id IN ({people}) AND o.id != slots.id"
             "   AND o.state != 'withdrawn' AND o.starts_at < slots.ends_at"
-            "   AND o.ends_at > slots.starts_at)",
+            "   AND o.ends_at > slots.starts_at) RETURNING id",
             [*ids, to_db_time(start), to_db_time(end), *ids],
         )
+        # Free again: the waiting list offers them before the transaction commits.
+        self.changes.freed.extend(row[0] for row in rows)
+        return len(rows)
 
     async def remake_rules_of(self, ids: Sequence[int]) -> list[int]:
         """Forget how far the weekly hours of these records were turned into slots (days

@@ -33,6 +33,7 @@ ADULT_SOURCES = {
     "handlers/consultations/holidays.py",
     "handlers/consultations/weekly.py",
     "bot/domain/calendar.py",  # its errors: a specialist's days off and weekly hours
+    "handlers/consultations/series_desk.py",
     "handlers/internship/claims.py",
     "handlers/meals/caterer.py",
     "handlers/meals/figures.py",

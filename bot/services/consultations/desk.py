@@ -145,10 +145,11 @@ class DeskService(ConsultationsBase):
                 tx, self.reminders, booking, actor, ending, SlotState.WITHDRAWN, now, reason
             )
             if late:
-                await self._alert_coordinators(tx, booking, now)
+                await self.alert_coordinators(tx, booking, now)
             return change
 
-    async def _alert_coordinators(self, tx: Tx, booking: Booking, now: datetime) -> None:
+    async def alert_coordinators(self, tx: Tx, booking: Booking, now: datetime) -> None:
+        """Tell the school's coordinators of a late cancellation, in ``tx``."""
         pupil = await tx.people.pupil(booking.pupil_id)
         if pupil is None:
             return
