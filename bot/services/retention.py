@@ -20,7 +20,7 @@ class RetentionService:
 
     async def erase_old_free_text(self) -> int:
         """Blank notes and reasons older than the retention period; run nightly."""
-        async with self.uow.write() as tx:
+        async with self.uow.write(heavy=True) as tx:  # a nightly sweep of every table
             changed = await tx.retention.erase_free_text(self.clock.now() - self.keep)
         if changed:
             log.info("erased old free text from %d records", changed)
