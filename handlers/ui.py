@@ -5,16 +5,24 @@ wrappers here do the rest the same way everywhere: a button's data is parsed by 
 :class:`~handlers.buttons.Route` (a forged one is refused), the press is answered, and a
 domain error becomes words in the user's language. Anything else is a bug and goes on to
 the application's one error handler.
+
+A press is answered together with the edit of its message: each is a call to the Bot
+API (about 50 ms), and one after the other they would make every press wait twice. The
+edit starts when the handler asks for it and is awaited when :func:`guarded` answers
+the press (with the toast, or the alert of a domain error), both at once; any other
+message to the user waits for the edit first, so the chat reads in order.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import functools
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler
 
@@ -71,18 +79,42 @@ async def answer(
     text = clip(text)
     markup = keyboard(rows)
     query = update.callback_query
+    await _edited(context)  # an earlier edit lands first
     if edit and query is not None and query.message is not None:
-        try:
-            await query.edit_message_text(text, reply_markup=markup)
-        except BadRequest as exc:
-            # Pressing the same button twice edits to the same text: not an error.
-            if "not modified" not in str(exc).lower():
-                raise
+        editing = _edit(query, text, markup)
+        if context.defer_edits:
+            context.pending_edit = asyncio.ensure_future(editing)
+        else:
+            await editing
         return None
     chat = update.effective_chat
     if chat is None:
         return None
     return await context.bot.send_message(chat.id, text, reply_markup=markup)
+
+
+async def _edit(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
+    try:
+        await query.edit_message_text(text, reply_markup=markup)
+    except BadRequest as exc:
+        # Pressing the same button twice edits to the same text: not an error.
+        if "not modified" not in str(exc).lower():
+            raise
+
+
+async def _edited(context: BotContext, *also: Awaitable[object]) -> None:
+    """Await the edit under way (if any) together with ``also``; the first error is raised
+    once all are over, so no call is left running unwatched."""
+    pending, context.pending_edit = context.pending_edit, None
+    calls = [c for c in (pending, *also) if c is not None]
+    if not calls:
+        return
+    if len(calls) == 1:
+        await calls[0]
+        return
+    for outcome in await asyncio.gather(*calls, return_exceptions=True):
+        if isinstance(outcome, BaseException):
+            raise outcome
 
 
 def describe_error(texts: Texts, error: DomainError) -> str:
@@ -104,17 +136,24 @@ def guarded(handler: Handler) -> Handler:
     @functools.wraps(handler)
     async def wrapper(update: Update, context: BotContext) -> None:
         query = update.callback_query
+        context.defer_edits = query is not None
         try:
             await handler(update, context)
         except DomainError as error:
             text = describe_error(context.texts, error)
             if query is not None:
-                await query.answer(text[:190], show_alert=True)
+                await _edited(context, query.answer(text[:190], show_alert=True))
                 return
             await answer(update, context, text)
             return
+        except BaseException:
+            with contextlib.suppress(Exception):
+                await _edited(context)  # never left running; the handler's error goes on
+            raise
+        finally:
+            context.defer_edits = False
         if query is not None:
-            await query.answer(context.toast)
+            await _edited(context, query.answer(context.toast))
 
     return wrapper
 
