@@ -345,12 +345,11 @@ def same_calls_echo(api: BenchApi, calls: dict[int, list[tuple[str, dict[str, An
     async def replay(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         bot = context.bot
         for method, params in calls.get(update.update_id, []):
+            # The recorded parameters hold the keyboard as a dict (as JSON text once).
             markup = params.get("reply_markup")
-            keyboard = (
-                InlineKeyboardMarkup.de_json(json.loads(markup), bot)
-                if isinstance(markup, str)
-                else None
-            )
+            if isinstance(markup, str):
+                markup = json.loads(markup)
+            keyboard = InlineKeyboardMarkup.de_json(markup, bot) if markup else None
             if method == "sendMessage":
                 await bot.send_message(params["chat_id"], params["text"], reply_markup=keyboard)
             elif method == "editMessageText":
