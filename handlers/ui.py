@@ -22,7 +22,15 @@ from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    TelegramObject,
+    Update,
+)
+from telegram._utils.types import JSONDict
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler
 
@@ -55,12 +63,45 @@ def menu_row(t: Texts) -> list[Button]:
     return [(t(BACK_TO_MENU), MENU.data())]
 
 
+class Keyboard(InlineKeyboardMarkup):
+    """An inline keyboard of buttons with callback data, sent as it was given.
+
+    PTB's own makes an object per button and turns each back into a dict to send it:
+    about 0.1 ms for a screen of eight buttons, a tenth of all the work of an update
+    here. This one keeps the (label, data) rows and gives Telegram's JSON from them; the
+    button objects (:attr:`inline_keyboard`) are made only if something reads them.
+    """
+
+    __slots__ = ("_rows",)
+
+    def __init__(self, rows: Rows) -> None:
+        TelegramObject.__init__(self)  # not InlineKeyboardMarkup's: no button objects
+        self._rows = tuple(tuple(row) for row in rows)
+        self._id_attrs = (self._rows,)
+        self._freeze()
+
+    def __getattr__(self, name: str) -> Any:
+        if name != "inline_keyboard":
+            raise AttributeError(name)
+        buttons = tuple(
+            tuple(InlineKeyboardButton(label, callback_data=data) for label, data in row)
+            for row in self._rows
+        )
+        with self._unfrozen():
+            self.inline_keyboard = buttons
+        return buttons
+
+    def to_dict(self, recursive: bool = True) -> JSONDict:
+        return {
+            "inline_keyboard": [
+                [{"text": label, "callback_data": data} for label, data in row]
+                for row in self._rows
+            ]
+        }
+
+
 def keyboard(rows: Rows | None) -> InlineKeyboardMarkup | None:
-    if not rows:
-        return None
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
-    )
+    return Keyboard(rows) if rows else None
 
 
 def clip(text: str) -> str:
