@@ -16,7 +16,6 @@ from bot.domain.errors import DomainError, ImportFailed
 from bot.domain.models import Role
 from bot.runtime import Services
 from handlers.files import csv_bytes
-from handlers.meals.figures import figures_csv
 
 EXIT_CONFIG = 2
 EXIT_FAILED = 1
@@ -169,6 +168,9 @@ async def _issue_codes(services: Services, args: argparse.Namespace) -> int:
 
 
 async def _report(services: Services, args: argparse.Namespace) -> int:
+    # Here, not at the top: it brings in Telegram, which the other commands never need.
+    from handlers.meals.figures import figures_csv
+
     figures = await services.meal_figures.week_figures(args.school, args.week)
     _write(args.out, figures_csv(figures, bom=False))
     return 0
