@@ -15,7 +15,7 @@ connection.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 from functools import cached_property
 
 from storage.accounts import AccountsRepo
@@ -30,7 +30,7 @@ from storage.consultations.series import SeriesRepo
 from storage.consultations.slots import SlotChanges, SlotsRepo
 from storage.consultations.terms import TermsRepo
 from storage.consultations.waitlist import WaitlistRepo
-from storage.db import Connection, Database
+from storage.db import Connection, Database, off_loop
 from storage.figures import FiguresRepo
 from storage.imports import ImportsRepo
 from storage.internship import InternshipRepo
@@ -169,13 +169,17 @@ class UnitOfWork:
         self._before_commit.append(hook)
 
     @asynccontextmanager
-    async def write(self) -> AsyncIterator[Tx]:
-        """One write transaction; it commits when the block ends, or rolls back on error."""
-        async with self.db.write() as conn:
-            tx = Tx(conn)
-            yield tx
-            for hook in self._before_commit:
-                await hook(tx)
+    async def write(self, *, heavy: bool = False) -> AsyncIterator[Tx]:
+        """One write transaction; it commits when the block ends, or rolls back on error.
+
+        ``heavy``: work that may take long (its statements run off the event loop).
+        """
+        with off_loop() if heavy else nullcontext():
+            async with self.db.write() as conn:
+                tx = Tx(conn)
+                yield tx
+                for hook in self._before_commit:
+                    await hook(tx)
         tx._committed()
 
     @asynccontextmanager
@@ -187,13 +191,15 @@ class UnitOfWork:
         tx._committed()
 
     @asynccontextmanager
-    async def read(self) -> AsyncIterator[Tx]:
+    async def read(self, *, heavy: bool = False) -> AsyncIterator[Tx]:
         """The reader connection: for screens that only read (no transaction of their own).
 
         Audit rows added meanwhile are committed when the block ends, before it returns.
+        ``heavy``: reads that may take long (reports), run off the event loop.
         """
         rows: list[AuditRow] = []
         tx = Tx(self.db.reader, rows)
-        yield tx
+        with off_loop() if heavy else nullcontext():
+            yield tx
         await self.audit_writer.write(rows)
         tx._committed()

@@ -97,12 +97,13 @@ class AvailabilityService:
         now = self.clock.now()
         today = riga_day(now)
         until = until or today + timedelta(days=self.config.horizon_days)
-        async with self.uow.read() as tx:
+        # Off the event loop: at national scale this reads and writes for long.
+        async with self.uow.read(heavy=True) as tx:
             pending = await tx.slots.rules_to_materialise(until, rule_ids)
         made, size, start = 0, 20, 0
         while start < len(pending):
             part = pending[start : start + size]
-            async with self.uow.write() as tx:
+            async with self.uow.write(heavy=True) as tx:
                 began = monotonic()
                 off = await tx.slots.days_off_between(today, until)
                 slots: list[tuple[int, int | None, datetime, datetime]] = []
