@@ -1,4 +1,4 @@
--- 0010: the specialist's own calendar: calendar files kept right, days off undone.
+-- 0009: the specialist's own calendar: calendar files kept right, days off undone.
 
 -- The version of a booking's calendar event (RFC 5545 SEQUENCE): raised by every move,
 -- proposal, confirmation, cancellation or new call details, so that an updated .ics
