@@ -22,7 +22,7 @@ async def schema(db: Database) -> list[tuple[str, str]]:
 
 
 def test_migrations_are_numbered_from_one_without_gaps() -> None:
-    assert VERSIONS == list(range(1, len(VERSIONS) + 1))
+    assert list(range(1, len(VERSIONS) + 1)) == VERSIONS
 
 
 async def test_an_empty_database_migrates_to_the_latest_version(tmp_path: Path) -> None:
