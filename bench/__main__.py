@@ -98,7 +98,7 @@ GOALS: list[tuple[str, str, str, str, Callable[[float], bool]]] = [
         lambda v: v < bench_steps.BOOK_P50_GOAL_MS,
     ),
     (
-        'trips to the database threads, "Book"',
+        'trips to the database (calls of a connection), "Book"',
         "<= 8",
         "book_trips",
         "",

@@ -27,12 +27,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import random
 import sqlite3
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,7 +42,7 @@ from typing import Any
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
-from bench.dataset import NOW, PUPIL_CHAT, Sizes, build, copy_of, sizes_for
+from bench.dataset import NOW, OUT, PUPIL_CHAT, Sizes, build, copy_of, sizes_for
 from bot.app import build_application, close_services, open_services
 from bot.clock import FakeClock
 from bot.config import parse_config
@@ -345,12 +347,11 @@ def same_calls_echo(api: BenchApi, calls: dict[int, list[tuple[str, dict[str, An
     async def replay(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         bot = context.bot
         for method, params in calls.get(update.update_id, []):
+            # The recorded parameters hold the keyboard as a dict (as JSON text once).
             markup = params.get("reply_markup")
-            keyboard = (
-                InlineKeyboardMarkup.de_json(json.loads(markup), bot)
-                if isinstance(markup, str)
-                else None
-            )
+            if isinstance(markup, str):
+                markup = json.loads(markup)
+            keyboard = InlineKeyboardMarkup.de_json(markup, bot) if markup else None
             if method == "sendMessage":
                 await bot.send_message(params["chat_id"], params["text"], reply_markup=keyboard)
             elif method == "editMessageText":
@@ -393,8 +394,34 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
 
 
+@contextlib.contextmanager
+def profiling(to: Path | None) -> Iterator[None]:
+    """With ``to``, the block sampled by pyinstrument (``pip install -e '.[bench]'``), the
+    report written there: where the event loop's time goes, the bot's Python and SQLite."""
+    if to is None:
+        yield
+        return
+    from pyinstrument import Profiler
+
+    profiler = Profiler(interval=0.0005, async_mode="disabled")
+    profiler.start()
+    try:
+        yield
+    finally:
+        profiler.stop()
+        to.parent.mkdir(parents=True, exist_ok=True)
+        to.write_text(profiler.output_text(unicode=True, show_all=False), encoding="utf-8")
+        print(f"  profile of the in-process part: {to}")
+
+
 async def run_async(
-    path: Path, users_wanted: int | None, quick: bool, latency_ms: float, rate: float, seed: int
+    path: Path,
+    users_wanted: int | None,
+    quick: bool,
+    latency_ms: float,
+    rate: float,
+    seed: int,
+    profile: Path | None = None,
 ) -> dict[str, float]:
     config = parse_config({"database": {"path": str(path)}})
     api = BenchApi()
@@ -418,7 +445,8 @@ async def run_async(
 
     api.latency, api.capture = 0.0, True
     print(f"in process (0 ms): {len(inproc)} other pupils, then the same-calls echo")
-    bot_seconds, bot_count, rounds = await closed_loop(app, api, inproc, ids)
+    with profiling(profile):
+        bot_seconds, bot_count, rounds = await closed_loop(app, api, inproc, ids)
     api.capture = False
     echo_api = BenchApi()
     echo = same_calls_echo(echo_api, calls_of(api, rounds))
@@ -478,11 +506,12 @@ def run(
     quick: bool = False,
     latency_ms: float = 50.0,
     rate: float = 100.0,
+    profile: Path | None = None,
 ) -> dict[str, float]:
     built = build(seed, sizes)
     with tempfile.TemporaryDirectory(prefix="pumpurs-flow-") as tmp:
         path = copy_of(built, Path(tmp))
-        return asyncio.run(run_async(path, users, quick, latency_ms, rate, seed))
+        return asyncio.run(run_async(path, users, quick, latency_ms, rate, seed, profile))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -493,9 +522,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--users", type=int, help="pupils in each part (default 1,000)")
     parser.add_argument("--api-latency", type=float, default=50.0, help="ms per Bot API call")
     parser.add_argument("--rate", type=float, default=100.0, help="open-loop updates a second")
+    parser.add_argument(
+        "--profile", action="store_true", help="sample the in-process part (pyinstrument)"
+    )
     args = parser.parse_args(argv)
     sizes = sizes_for(args.scale, args.quick)
-    run(args.seed, sizes, args.users, args.quick, args.api_latency, args.rate)
+    profile = OUT / "profile-flow.txt" if args.profile else None
+    run(args.seed, sizes, args.users, args.quick, args.api_latency, args.rate, profile)
 
 
 if __name__ == "__main__":

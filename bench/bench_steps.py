@@ -5,11 +5,10 @@ flow of :mod:`bench.bench_flow` for each user strictly one update at a time
 (``Application.process_update``, no Bot API latency, nothing else running), then the
 read-only screens around it (home, my consultations, my plan; a specialist's today,
 week and requests). For every step it prints p50/p95 of the update's own time, the
-trips to aiosqlite's threads (:mod:`bench.trips`) and the time SQLite worked in them;
-the rest of an update's time is Python (PTB, the handlers, the services) and the hand-offs
-between the event loop and the threads. Goals (issue 13): "Book" p50 < 5 ms on national
-data and p95 < 10 ms at 10 x (show-slots too); at most 8 trips for "Book" and 3 for a
-screen that only reads.
+trips to the database (:mod:`bench.trips`: calls of a connection) and the time SQLite
+worked in them; the rest of an update's time is Python (PTB, the handlers, the
+services). Goals (issue 13): "Book" p50 < 5 ms on national data and p95 < 10 ms at
+10 x (show-slots too); at most 8 trips for "Book" and 3 for a screen that only reads.
 """
 
 from __future__ import annotations
@@ -155,7 +154,7 @@ async def run_async(path: Path, users_wanted: int, seed: int) -> dict[str, float
     sqlite_p50 = statistics.median(book.sqlite_ms)
     print(
         f"  Book p50 {p50:.2f} ms = SQLite {sqlite_p50:.2f} ms + the rest {p50 - sqlite_p50:.2f} ms"
-        f" (Python, and {max(book.trips)} hand-offs to the threads and back)"
+        f" (Python: PTB, handlers, services; {max(book.trips)} calls on the loop's thread)"
     )
     read_trips = max(max(s.trips) for n, s in steps.items() if n in READ_ONLY)
     return {

@@ -331,7 +331,7 @@ def _reminders(
                 chat,
                 "specialist",
                 "agenda",
-                f"agenda:{specialist}:{day.isoformat()}",
+                f"agenda:{day.isoformat()}",
                 db_time(agenda),
                 None,
                 db_time(end_of_day),

@@ -1,11 +1,13 @@
-"""Trips to aiosqlite's threads: how many, and how long SQLite worked in them.
+"""Trips to the database: how many calls of a connection, and how long SQLite worked in them.
 
 Every call of an aiosqlite connection (``execute``, ``executemany``, ``execute_fetchall``,
-a cursor's ``fetchall``, ``close``...) is one function queued to the connection's thread
-and one wake-up of the event loop when it is done: a *trip*. :class:`TripCounter` wraps
-that one queueing point (``Connection._execute``) of the connections it is given, so it
-counts every kind of call, and times the function inside the thread (SQLite's own work,
-the statement's Python binding included).
+a cursor's ``fetchall``, ``close``...) goes through one point, ``Connection._execute``:
+with plain aiosqlite a function queued to the connection's thread and a wake-up of the
+event loop when it is done; with :class:`storage.db.LoopConnection` a call made right
+there on the loop's thread (the thread only off the loop or when the database is
+locked). Either way one *trip*. :class:`TripCounter` wraps that point of the connections
+it is given, so it counts every kind of call, and times the function itself (SQLite's
+own work, the statement's Python binding included).
 """
 
 from __future__ import annotations

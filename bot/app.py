@@ -39,6 +39,9 @@ from bot.domain.questions import (
     MealAnswer,
     OneOffTime,
     ReturnReason,
+    RuleHours,
+    RuleUntil,
+    SeriesReason,
     SpecialistAnswer,
     WeeklyHours,
 )
@@ -57,7 +60,9 @@ from handlers.care import crisis, relay
 from handlers.care import notices as care_notices
 from handlers.care import wiring as care_wiring
 from handlers.care.relay import InConversation
-from handlers.consultations import booking, desk, free_time
+from handlers.consultations import booking, desk, free_time, holidays, series_desk, weekly
+from handlers.consultations import calendar as calendar_files
+from handlers.consultations import line_notices as waitlist_notices
 from handlers.consultations import notices as consultation_notices
 from handlers.consultations import wiring as consultations_wiring
 from handlers.figures import notices as figures_notices
@@ -197,13 +202,16 @@ def _add_handlers(app: BotApp, services: Services) -> None:
     answers.on(CallDetails, desk.typed_reason)
     answers.on(WeeklyHours, free_time.typed_weekly)
     answers.on(OneOffTime, free_time.typed_one_off)
-    answers.on(DayOff, free_time.typed_day_off)
+    answers.on(DayOff, holidays.typed_days_off)
+    answers.on(RuleHours, weekly.typed_hours)
+    answers.on(RuleUntil, weekly.typed_until)
     answers.on(MealAnswer, family.typed_step)
     answers.on_photo(ClaimAnswer, student.typed_claim)
     answers.on(ReturnReason, claims.typed_reason)
     answers.on(AuditPupil, audit.typed_pupil)
     answers.on(SpecialistAnswer, admin_adding.typed_specialist)
     answers.on(BroadcastAnswer, admin_adding.typed_message)
+    answers.on(SeriesReason, series_desk.typed_reason)
     app.add_handler(answers.handler(services.questions))
     # Last: what no feature took. A typed code, unknown text, other media, stale buttons.
     app.add_handler(MessageHandler(new & filters.TEXT & ~filters.COMMAND, start.text_message))
@@ -217,6 +225,8 @@ def renderers() -> Renderers:
     """Each kind of fact a reminder carries, and the function that puts it into words."""
     found = Renderers()
     consultation_notices.register(found)
+    calendar_files.register(found)
+    waitlist_notices.register(found)
     meal_notices.register(found)
     internship_notices.register(found)
     care_notices.register(found)
@@ -274,6 +284,10 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
             _nightly, time=dt.time(3, 0, tzinfo=RIGA), job_kwargs={"misfire_grace_time": 3600}
         )
         app.job_queue.run_repeating(_make_slots, interval=900, first=900)
+        # Offers of the waiting list whose hold is over go to the next in line.
+        app.job_queue.run_repeating(
+            _expire_offers, interval=60, first=30, job_kwargs={"misfire_grace_time": None}
+        )
 
 
 async def _make_slots(context: BotContext) -> None:
@@ -282,8 +296,15 @@ async def _make_slots(context: BotContext) -> None:
         await context.services.availability.ensure_slots()
 
 
+async def _expire_offers(context: BotContext) -> None:
+    with in_lane(Lane.BACKGROUND):
+        await context.services.waitlist.expire_due()
+
+
 async def _nightly(context: BotContext) -> None:
     await _make_slots(context)
+    with in_lane(Lane.BACKGROUND):
+        await context.services.waitlist.end_finished()
     await context.services.deliveries.plan_ahead()
     await context.services.retention.prune()
     await context.services.digest.plan_digests()

@@ -31,7 +31,6 @@ from handlers.accounts.audit import audit_csv
 from handlers.figures.exports import FORMATS, area_file
 from handlers.figures.tables import Area
 from handlers.files import csv_bytes
-from handlers.meals.figures import figures_csv
 
 EXIT_CONFIG = 2
 EXIT_FAILED = 1
@@ -247,6 +246,9 @@ async def _audit(services: Services, args: argparse.Namespace) -> int:
 async def _report(services: Services, args: argparse.Namespace) -> int:
     if args.what == "meals" and _as_documented_before(args):
         # `report meals [--school] [--week] [--out]`: the weekly meal figures, as before.
+        # Here, not at the top: it brings in Telegram, which the other commands never need.
+        from handlers.meals.figures import figures_csv
+
         figures = await services.meal_figures.week_figures(args.school, args.week)
         _write(args.out, figures_csv(figures, bom=False))
         return 0

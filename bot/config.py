@@ -154,6 +154,8 @@ class BookingConfig(_Section):
     evidence_again_hours: int = Field(default=12, ge=1)
     agenda_hour: int = Field(default=8, ge=0, le=23)
     input_timeout_minutes: int = Field(default=30, ge=1)
+    waitlist_hold_minutes: int = Field(default=60, ge=5, le=24 * 60)
+    series_max_weeks: int = Field(default=20, ge=2, le=52)
 
     @field_validator("call_link_template")
     @classmethod

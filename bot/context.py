@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any, Protocol
 
 from telegram.ext import Application, CallbackContext, ExtBot
@@ -44,6 +45,10 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
         self._actor: Actor | None = None
         # A short note shown on the pressed button's answer (set by a handler, sent once).
         self.toast: str | None = None
+        # The edit of the pressed message under way, answered together with the press
+        # (handlers/ui.py); only while a press is being handled.
+        self.defer_edits = False
+        self.pending_edit: asyncio.Future[None] | None = None
         self._texts: Texts | None = None
 
     @property

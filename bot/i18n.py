@@ -15,6 +15,7 @@ takes that entry when there is one, else the plain entry.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gettext
 import io
 from dataclasses import dataclass
@@ -148,8 +149,11 @@ class Texts:
     def locale(self) -> Locale:
         return Locale.parse(self.language)
 
+    # Babel parses its patterns on every call (8-40 µs); a screen shows the same few dates,
+    # numbers and times to everybody, so each is formatted once per language.
+
     def number(self, value: float) -> str:
-        return format_decimal(value, locale=self.language)
+        return _number(self.language, value)
 
     def money(self, cents: int) -> str:
         """An amount of euro cents with two decimals, written the language's way: '12,50'."""
@@ -157,16 +161,39 @@ class Texts:
 
     def date(self, value: dt.date) -> str:
         """A date as people write it, with the weekday: 'otrdiena, 2026. gada 1. decembris'."""
-        return format_date(value, format="full", locale=self.language)
+        return _date(self.language, value, "full")
 
     def short_date(self, value: dt.date) -> str:
-        return format_date(value, format="medium", locale=self.language)
+        return _date(self.language, value, "medium")
 
     def datetime(self, value: dt.datetime) -> str:
         """Date and time in Riga: 'otrd., 1. dec., 14:00' (the language's own day pattern)."""
-        local = value.astimezone(self.tz)
-        day = format_skeleton("MMMEd", local, locale=self.language)
-        return f"{day}, {self.time(value)}"
+        return _datetime(self.language, self.tz, value)
 
     def time(self, value: dt.datetime) -> str:
-        return format_time(value.astimezone(self.tz), format="HH:mm", locale=self.language)
+        return _time(self.language, self.tz, value)
+
+
+_FORMATTED = 4096  # per kind: a few weeks of slot times in three languages
+
+
+@functools.lru_cache(maxsize=_FORMATTED)
+def _number(language: str, value: float) -> str:
+    return format_decimal(value, locale=language)
+
+
+@functools.lru_cache(maxsize=_FORMATTED)
+def _date(language: str, value: dt.date, form: str) -> str:
+    return format_date(value, format=form, locale=language)
+
+
+@functools.lru_cache(maxsize=_FORMATTED)
+def _time(language: str, tz: ZoneInfo, value: dt.datetime) -> str:
+    # Equal instants hash alike whatever their zone, and give the same local time.
+    return format_time(value.astimezone(tz), format="HH:mm", locale=language)
+
+
+@functools.lru_cache(maxsize=_FORMATTED)
+def _datetime(language: str, tz: ZoneInfo, value: dt.datetime) -> str:
+    day = format_skeleton("MMMEd", value.astimezone(tz), locale=language)
+    return f"{day}, {_time(language, tz, value)}"

@@ -25,8 +25,15 @@ from bot.services.care.relay import RelayService
 from bot.services.consultations.answers import AnswersService
 from bot.services.consultations.availability import AvailabilityService
 from bot.services.consultations.booking import BookingService
+from bot.services.consultations.calendar import CalendarService
 from bot.services.consultations.desk import DeskService
 from bot.services.consultations.facts import ConsultationFacts
+from bot.services.consultations.history import HistoryService
+from bot.services.consultations.schedule import ScheduleService
+from bot.services.consultations.series import SeriesService
+from bot.services.consultations.series_desk import SeriesDeskService
+from bot.services.consultations.series_sessions import SeriesFacts
+from bot.services.consultations.waitlist import WaitlistService
 from bot.services.figures.digest import DigestService
 from bot.services.figures.meals import MealFigures
 from bot.services.figures.nudges import NudgeService
@@ -70,6 +77,9 @@ class Services:
     booking: BookingService
     desk: DeskService
     answers: AnswersService
+    calendar: CalendarService
+    schedule: ScheduleService
+    history: HistoryService
     meals: MealsService
     deliveries: DeliveryService
     internship: InternshipService
@@ -84,6 +94,9 @@ class Services:
     importer: Importer
     full_import: FullImport
     retention: RetentionService
+    waitlist: WaitlistService
+    series: SeriesService
+    series_desk: SeriesDeskService
     checkpointer: Checkpointer | None = None
 
     @classmethod
@@ -111,6 +124,9 @@ class Services:
         ConsultationFacts(uow, clock, config.booking).register(reminders)
         MealFacts(uow).register(reminders)
         claims.register(reminders)
+        desk = DeskService(*consultations)
+        calendar = CalendarService(*consultations)
+        calendar.register(reminders)
         care.register(reminders)
         relay.register(reminders)
         figures = FiguresService(uow, clock)
@@ -123,6 +139,16 @@ class Services:
         messages.register(reminders)
         admin = AdminService(uow, clock, reminders, linking, deliveries, questions)
         importer = Importer(uow)
+        booking = BookingService(*consultations)
+        desk = DeskService(*consultations)
+        # The waiting list offers every slot freed or published, in the transaction that
+        # freed it; series are booked and answered as a whole.
+        waitlist = WaitlistService(*consultations)
+        waitlist.attach(booking)
+        waitlist.register(reminders)
+        SeriesFacts(uow).register(reminders)
+        series_desk = SeriesDeskService(*consultations)
+        series_desk.attach(desk)
         return cls(
             config=config,
             clock=clock,
@@ -138,9 +164,12 @@ class Services:
             care=care,
             relay=relay,
             availability=availability,
-            booking=BookingService(*consultations),
-            desk=DeskService(*consultations),
+            booking=booking,
+            desk=desk,
             answers=AnswersService(*consultations),
+            calendar=calendar,
+            schedule=ScheduleService(uow, clock, config.booking, reminders, desk),
+            history=HistoryService(uow, clock),
             meals=MealsService(uow, clock, rules, deliveries, questions),
             deliveries=deliveries,
             internship=InternshipService(
@@ -157,6 +186,9 @@ class Services:
             importer=importer,
             full_import=FullImport(uow, clock, importer, admin),
             retention=RetentionService(uow, clock, config.privacy, config.linking),
+            waitlist=waitlist,
+            series=SeriesService(*consultations),
+            series_desk=series_desk,
         )
 
     async def open(self) -> None:

@@ -25,7 +25,7 @@ from bot.services.reminders.sending import (
     SendRejected,
     SendThrottled,
 )
-from handlers.ui import Reply, clip, keyboard
+from handlers.ui import MAX_CAPTION, Reply, clip, keyboard
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,18 @@ class TelegramSender:
             raise SendRejected(f"render: {type(exc).__name__}") from exc
         markup = keyboard([list(row) for row in reply.rows])
         try:
-            await self.bot.send_message(recipient.chat_id, clip(reply.text), reply_markup=markup)
+            if reply.document is not None:
+                await self.bot.send_document(
+                    recipient.chat_id,
+                    reply.document,
+                    filename=reply.filename,
+                    caption=clip(reply.text, MAX_CAPTION),
+                    reply_markup=markup,
+                )
+            else:
+                await self.bot.send_message(
+                    recipient.chat_id, clip(reply.text), reply_markup=markup
+                )
         except RetryAfter as exc:
             raise SendThrottled(_retry_after(exc)) from exc
         except Forbidden as exc:

@@ -31,7 +31,8 @@ _PERSON_SQL = f"SELECT {_PERSON} FROM (SELECT ? AS role, ? AS person_id) l {_PER
 
 # Every update starts by reading its sender: the account, each link with the person's
 # school and name, a parent's children, and the schools a coordinator or caterer serves,
-# in one statement (one trip to the database thread). ``what`` says what a row is.
+# in one statement (one trip to the database thread). ``what`` says what a row is; the
+# rows are put in order in Python (by ``what``, then ``at``), cheaper than SQLite's sort.
 _ACTOR_SQL = f"""
 WITH l AS (SELECT role, person_id, linked_at FROM account_links WHERE telegram_id = :id)
 SELECT 0 AS what, NULL AS role, NULL AS person_id, NULL AS school_id, NULL AS name,
@@ -56,13 +57,15 @@ UNION ALL
 SELECT 5, NULL, NULL, sc.id, NULL, NULL, NULL, NULL, NULL, sc.id
   FROM l JOIN coordinators c ON l.role = 'coordinator' AND c.id = l.person_id
   JOIN schools sc ON c.school_id IS NULL AND sc.region_id = c.region_id
-ORDER BY 1, 10
 """  # noqa: S608 - fixed fragments
 
 _ACCOUNT, _LINK, _CHILD, _SCHOOL, _REGION, _REGION_SCHOOL = range(6)
 
 
 def _actor(telegram_id: int, rows: list[aiosqlite.Row]) -> Actor | None:
+    # Rows of our own tables, as their constraints allow them: built without validation
+    # (model_construct), since this runs for every update.
+    rows = sorted(rows, key=lambda row: (row["what"], row["at"]))
     account = next((row for row in rows if row["what"] == _ACCOUNT), None)
     if account is None:
         return None
@@ -74,7 +77,7 @@ def _actor(telegram_id: int, rows: list[aiosqlite.Row]) -> Actor | None:
         what = row["what"]
         if what == _LINK and row["name"] is not None:  # a person the school since removed
             links.append(
-                PersonRef(
+                PersonRef.model_construct(
                     role=Role(row["role"]),
                     person_id=row["person_id"],
                     school_id=row["school_id"],
@@ -84,7 +87,7 @@ def _actor(telegram_id: int, rows: list[aiosqlite.Row]) -> Actor | None:
             if row["grade"] is not None:
                 grades[row["person_id"]] = row["grade"]
         elif what == _CHILD:
-            children[row["person_id"]] = PupilRef(
+            children[row["person_id"]] = PupilRef.model_construct(
                 id=row["person_id"],
                 school_id=row["school_id"],
                 name=row["name"],
@@ -93,13 +96,13 @@ def _actor(telegram_id: int, rows: list[aiosqlite.Row]) -> Actor | None:
         elif what in found:
             found[what].append(row["school_id"] if what != _REGION else row["name"])
     pupil_link = next((link for link in links if link.role == Role.PUPIL), None)
-    return Actor(
+    return Actor.model_construct(
         telegram_id=telegram_id,
         language=account["language"],
         telegram_language=account["telegram_language"],
         active=bool(account["active"]),
         links=tuple(links),
-        pupil=PupilRef(
+        pupil=PupilRef.model_construct(
             id=pupil_link.person_id,
             school_id=pupil_link.school_id,
             name=pupil_link.display_name,

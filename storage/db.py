@@ -9,9 +9,13 @@ first, background work (reminders, slot making, checkpoints) after waiting users
 Each aiosqlite connection owns a non-daemon thread, so :meth:`Database.close` must run
 at shutdown.
 
-Every call of a connection is a trip to its thread and back (about 100-150 µs on a
-small machine, more than most statements take): a transaction is written as a few
-set-based statements, and a write of one statement skips ``BEGIN``/``COMMIT``
+A statement runs on the event loop's own thread (:class:`LoopConnection`), not in the
+connection's thread: a trip there and back cost 0.1-0.2 ms on an idle 2-core machine
+and up to several ms when the loop is busy (the thread has to win the GIL back twice),
+more than the statements of a screen take. Work that may take long runs in the
+thread (:func:`off_loop`), and so does a statement that finds the database locked by
+another process: it waits there, not on the loop. A transaction is still written as a
+few set-based statements, and a write of one statement skips ``BEGIN``/``COMMIT``
 (:meth:`Database.single`).
 """
 
@@ -20,8 +24,9 @@ from __future__ import annotations
 import logging
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -34,6 +39,77 @@ from storage.lanes import Lane, LaneLock, current_lane
 log = logging.getLogger(__name__)
 
 Connection = aiosqlite.Connection
+
+_off_loop: ContextVar[bool] = ContextVar("off_loop", default=False)
+
+
+@contextmanager
+def off_loop() -> Iterator[None]:
+    """Statements of this block (and the tasks it starts) run in the connections'
+    threads: for work that may take long (slot making, reports, retention), so the event
+    loop serves everybody else meanwhile."""
+    token = _off_loop.set(True)
+    try:
+        yield
+    finally:
+        _off_loop.reset(token)
+
+
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    return getattr(exc, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_BUSY
+
+
+class LoopConnection(aiosqlite.Connection):
+    """aiosqlite's connection, whose calls run where they are awaited, on the loop's thread.
+
+    The connection's thread is used instead, in order (a call never overtakes one
+    already there): inside :func:`off_loop`; and for a call that found the database
+    locked (``SQLITE_BUSY``: another process writes, a checkpoint resets the WAL). On
+    the loop the connection never waits for a lock (its busy timeout is 0); such a call
+    is made again in the thread, waiting up to ``busy_timeout_ms`` there, unless it
+    already changed rows (``executemany`` outside a transaction commits row by row).
+    """
+
+    def __init__(self, path: Path, busy_timeout_ms: int) -> None:
+        def connector() -> sqlite3.Connection:
+            # Used by one thread at a time: the loop's, or the connection's (see _execute).
+            return sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+
+        super().__init__(connector, iter_chunk_size=64)
+        self.busy_timeout_ms = busy_timeout_ms
+        self._in_thread = 0  # calls queued to the thread and not finished
+
+    async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        if self._in_thread or _off_loop.get():
+            return await self._in_own_thread(fn, *args, **kwargs)
+        if not self._running or self._connection is None:
+            raise ValueError("Connection closed")
+        changes = self._connection.total_changes
+        try:
+            return fn(*args, **kwargs)
+        except sqlite3.OperationalError as exc:
+            # executemany outside a transaction commits row by row: once one went in,
+            # making the call again would write it twice.
+            if not _busy(exc) or self._connection.total_changes != changes:
+                raise
+        return await self._in_own_thread(fn, *args, **kwargs)
+
+    async def _in_own_thread(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        conn = self._conn
+        patience = int(self.busy_timeout_ms)
+
+        def patiently() -> Any:
+            conn.execute(f"PRAGMA busy_timeout = {patience}")
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                conn.execute("PRAGMA busy_timeout = 0")
+
+        self._in_thread += 1
+        try:
+            return await super()._execute(patiently)  # type: ignore[no-untyped-call]
+        finally:
+            self._in_thread -= 1
 
 
 async def fetch_one(
@@ -144,11 +220,11 @@ class Database:
         self.longest_hold = 0.0
 
     async def _connect(self) -> aiosqlite.Connection:
-        conn = await aiosqlite.connect(self.path, isolation_level=None)
+        conn = await LoopConnection(self.path, self.busy_timeout_ms)
         conn.row_factory = aiosqlite.Row
-        # busy_timeout first: the other pragmas may already have to wait for the writer.
+        # On the loop a statement never waits for a lock (see LoopConnection).
         for pragma in (
-            f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}",
+            "PRAGMA busy_timeout = 0",
             "PRAGMA foreign_keys = ON",
             "PRAGMA synchronous = NORMAL",
         ):

@@ -25,6 +25,8 @@ _ACTORS = (
     ("link_codes", "used_by", "NULL"),
     ("audit_log", "actor_telegram_id", "NULL"),
     ("crisis_events", "telegram_id", "0"),
+    ("waitlist", "joined_by", "0"),
+    ("series", "booked_by", "0"),
 )
 
 

@@ -61,6 +61,8 @@ class ChatInfo(Model):
     telegram_language: str | None = None
     active: bool = True
     off_kinds: frozenset[str] = frozenset()
+    # The pupils the account acts for now: itself, or a parent's children.
+    family_pupils: frozenset[int] = frozenset()
 
 
 def _reminder(row: aiosqlite.Row) -> Reminder | None:
@@ -254,6 +256,16 @@ class RemindersRepo(Repo):
             f" WHERE a.telegram_id IN ({marks(len(ids))})",
             ids,
         )
+        family: dict[int, set[int]] = {}
+        for row in await self.all(
+            "SELECT l.telegram_id, l.person_id FROM account_links l"  # noqa: S608 - ? marks only
+            f" WHERE l.role = 'pupil' AND l.telegram_id IN ({marks(len(ids))})"
+            " UNION ALL SELECT l.telegram_id, gp.pupil_id FROM account_links l"
+            " JOIN guardian_pupils gp ON gp.guardian_id = l.person_id"
+            f" WHERE l.role = 'guardian' AND l.telegram_id IN ({marks(len(ids))})",
+            [*ids, *ids],
+        ):
+            family.setdefault(row[0], set()).add(row[1])
         for row in rows:
             found[row["telegram_id"]] = ChatInfo(
                 chat_id=row["telegram_id"],
@@ -261,6 +273,7 @@ class RemindersRepo(Repo):
                 telegram_language=row["telegram_language"],
                 active=bool(row["active"]),
                 off_kinds=frozenset(json.loads(row["off"])) if row["off"] else frozenset(),
+                family_pupils=frozenset(family.get(row["telegram_id"], ())),
             )
         return found
 

@@ -14,8 +14,8 @@ connection.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager, nullcontext
 from functools import cached_property
 
 from storage.accounts import AccountsRepo
@@ -24,9 +24,13 @@ from storage.audit import AuditRepo, AuditRow, AuditWriter
 from storage.care import CareRepo
 from storage.codes import CodesRepo
 from storage.consultations.bookings import BookingsRepo
-from storage.consultations.slots import SlotsRepo
+from storage.consultations.calendar import CalendarRepo
+from storage.consultations.history import HistoryRepo
+from storage.consultations.series import SeriesRepo
+from storage.consultations.slots import SlotChanges, SlotsRepo
 from storage.consultations.terms import TermsRepo
-from storage.db import Connection, Database
+from storage.consultations.waitlist import WaitlistRepo
+from storage.db import Connection, Database, off_loop
 from storage.figures import FiguresRepo
 from storage.imports import ImportsRepo
 from storage.internship import InternshipRepo
@@ -47,6 +51,8 @@ class Tx:
         self._after_commit: list[Callable[[], None]] = []
         # Collected for the audit writer (a read), or None: written in the transaction.
         self._audit_rows = audit_rows
+        # Slots freed or published here: the waiting list offers them before the commit.
+        self.slot_changes = SlotChanges()
 
     def after_commit(self, action: Callable[[], None]) -> None:
         """Run ``action`` once the transaction has committed (never if it rolls back)."""
@@ -78,11 +84,19 @@ class Tx:
 
     @cached_property
     def slots(self) -> SlotsRepo:
-        return SlotsRepo(self.conn)
+        return SlotsRepo(self.conn, self.slot_changes)
 
     @cached_property
     def terms(self) -> TermsRepo:
         return TermsRepo(self.conn)
+
+    @cached_property
+    def calendar(self) -> CalendarRepo:
+        return CalendarRepo(self.conn, self.slot_changes)
+
+    @cached_property
+    def history(self) -> HistoryRepo:
+        return HistoryRepo(self.conn)
 
     @cached_property
     def reminders(self) -> RemindersRepo:
@@ -128,6 +142,18 @@ class Tx:
     def admin(self) -> AdminRepo:
         return AdminRepo(self.conn)
 
+    @cached_property
+    def waitlist(self) -> WaitlistRepo:
+        return WaitlistRepo(self.conn)
+
+    @cached_property
+    def series(self) -> SeriesRepo:
+        return SeriesRepo(self.conn)
+
+
+# Run at the end of every write transaction, before it commits (never on a rollback).
+BeforeCommit = Callable[[Tx], Awaitable[None]]
+
 
 class UnitOfWork:
     """Where services begin their transactions."""
@@ -135,13 +161,25 @@ class UnitOfWork:
     def __init__(self, db: Database) -> None:
         self.db = db
         self.audit_writer = AuditWriter(db)
+        self._before_commit: list[BeforeCommit] = []
+
+    def before_commit(self, hook: BeforeCommit) -> None:
+        """Run ``hook(tx)`` at the end of every write transaction, inside it: the waiting
+        list offers a slot freed or published in the same transaction that freed it."""
+        self._before_commit.append(hook)
 
     @asynccontextmanager
-    async def write(self) -> AsyncIterator[Tx]:
-        """One write transaction; it commits when the block ends, or rolls back on error."""
-        async with self.db.write() as conn:
-            tx = Tx(conn)
-            yield tx
+    async def write(self, *, heavy: bool = False) -> AsyncIterator[Tx]:
+        """One write transaction; it commits when the block ends, or rolls back on error.
+
+        ``heavy``: work that may take long (its statements run off the event loop).
+        """
+        with off_loop() if heavy else nullcontext():
+            async with self.db.write() as conn:
+                tx = Tx(conn)
+                yield tx
+                for hook in self._before_commit:
+                    await hook(tx)
         tx._committed()
 
     @asynccontextmanager
@@ -153,13 +191,15 @@ class UnitOfWork:
         tx._committed()
 
     @asynccontextmanager
-    async def read(self) -> AsyncIterator[Tx]:
+    async def read(self, *, heavy: bool = False) -> AsyncIterator[Tx]:
         """The reader connection: for screens that only read (no transaction of their own).
 
         Audit rows added meanwhile are committed when the block ends, before it returns.
+        ``heavy``: reads that may take long (reports), run off the event loop.
         """
         rows: list[AuditRow] = []
         tx = Tx(self.db.reader, rows)
-        yield tx
+        with off_loop() if heavy else nullcontext():
+            yield tx
         await self.audit_writer.write(rows)
         tx._committed()

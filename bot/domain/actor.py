@@ -119,6 +119,23 @@ class Actor(Model):
             raise NotAllowed()
         return self.specialist_ids[0]
 
+    def require_specialist_ids(self) -> tuple[int, ...]:
+        """A specialist's records: one per school they work in (one person, one account)."""
+        self.require_specialist()
+        return self.specialist_ids
+
+    def require_own_specialist(self, specialist_id: int | None) -> int:
+        """One of the specialist's records (their time at one school); None means their
+        only one, and is refused to a specialist of several schools, who must choose."""
+        ids = self.require_specialist_ids()
+        if specialist_id is None:
+            if len(ids) != 1:
+                raise NotAllowed()
+            return ids[0]
+        if specialist_id not in ids:
+            raise NotAllowed()
+        return specialist_id
+
     def require_caterer(self) -> int:
         self.require_role(Role.CATERER)
         if not self.caterer_ids:

@@ -93,6 +93,10 @@ class Booking(Model):
     urgent: bool = False
     channel: Channel = Channel.CALL
     ended_by: Role | None = None  # the role of whoever cancelled or declined it
+    sequence: int = 0  # the version of its calendar event (raised by each change sent)
+    school_id: str = ""  # the pupil's school, which is the booking's
+    school_name: str = ""
+    series_id: int | None = None  # one of a weekly series booked together
 
     @property
     def is_open(self) -> bool:
@@ -201,6 +205,8 @@ class Change(Model):
 
 class _AboutBooking(Fact):
     booking: Booking
+    # The recipient is a specialist of several schools: each session names its school.
+    school_shown: bool = False
 
     def pupils_shown(self) -> tuple[int, ...]:
         return (self.booking.pupil_id,)
@@ -218,7 +224,8 @@ class EvidenceQuestion(_AboutBooking):
 
 class DayAgenda(Fact):
     day: date
-    bookings: tuple[Booking, ...]
+    bookings: tuple[Booking, ...]  # of every school the specialist works in
+    school_shown: bool = False
 
     def pupils_shown(self) -> tuple[int, ...]:
         return tuple(dict.fromkeys(b.pupil_id for b in self.bookings))

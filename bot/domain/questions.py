@@ -54,10 +54,26 @@ class CallDetails(Model):
 class WeeklyHours(Model):
     kind: Literal["weekly_hours"] = "weekly_hours"
     weekday: int
+    specialist_id: int | None = None  # the school's record, for a person in several schools
 
 
 class OneOffTime(Model):
     kind: Literal["one_off_time"] = "one_off_time"
+    specialist_id: int | None = None
+
+
+class RuleHours(Model):
+    """New hours (and slot length) of one of the specialist's weekly hours."""
+
+    kind: Literal["rule_hours"] = "rule_hours"
+    rule_id: int
+
+
+class RuleUntil(Model):
+    """The last date of one of the specialist's weekly hours."""
+
+    kind: Literal["rule_until"] = "rule_until"
+    rule_id: int
 
 
 class DayOff(Model):
@@ -105,6 +121,14 @@ class BroadcastAnswer(Model):
     draft: BroadcastDraft
 
 
+class SeriesReason(Model):
+    """A specialist's reason for declining (or cancelling) every coming session of a series."""
+
+    kind: Literal["series_reason"] = "series_reason"
+    series_id: int
+    cancel: bool = False
+
+
 Question = Annotated[
     BookingNote
     | DeclineReason
@@ -112,13 +136,16 @@ Question = Annotated[
     | CallDetails
     | WeeklyHours
     | OneOffTime
+    | RuleHours
+    | RuleUntil
     | DayOff
     | MealAnswer
     | ClaimAnswer
     | ReturnReason
     | AuditPupil
     | SpecialistAnswer
-    | BroadcastAnswer,
+    | BroadcastAnswer
+    | SeriesReason,
     Field(discriminator="kind"),
 ]
 QUESTION = TypeAdapter[Question](Question)

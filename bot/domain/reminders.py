@@ -36,6 +36,9 @@ class ReminderKind(StrEnum):
     WEEKLY_DIGEST = "weekly_digest"  # last week's figures, to every coordinator
     SUPPORT_NUDGE = "support_nudge"  # "your plan's consultations are waiting for you"
     BROADCAST = "broadcast"  # a coordinator's message to the school's families
+    CALENDAR = "calendar"  # a changed session, as an .ics file, to whoever holds one
+    WAITLIST_OFFER = "waitlist_offer"  # a freed time held for a place in line
+    SERIES_NOTICE = "series_notice"  # several sessions of a series changed at once
 
 
 class ReminderState(StrEnum):
@@ -106,6 +109,21 @@ class BroadcastPayload(Payload):
     broadcast_id: int
 
 
+class CalendarPayload(Payload):
+    booking_id: int
+    sequence: int  # the event's version this file carries (a later one supersedes it)
+
+
+class OfferPayload(Payload):
+    offer_id: int
+
+
+class SeriesPayload(Payload):
+    series_id: int
+    event: str  # a BookingEvent value
+    booking_ids: tuple[int, ...]  # the sessions it is about
+
+
 PAYLOADS: dict[ReminderKind, type[Payload]] = {
     ReminderKind.SESSION: BookingPayload,
     ReminderKind.EVIDENCE: BookingPayload,
@@ -126,6 +144,9 @@ PAYLOADS: dict[ReminderKind, type[Payload]] = {
     ReminderKind.WEEKLY_DIGEST: DigestPayload,
     ReminderKind.SUPPORT_NUDGE: NudgePayload,
     ReminderKind.BROADCAST: BroadcastPayload,
+    ReminderKind.CALENDAR: CalendarPayload,
+    ReminderKind.WAITLIST_OFFER: OfferPayload,
+    ReminderKind.SERIES_NOTICE: SeriesPayload,
 }
 
 

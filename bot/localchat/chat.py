@@ -19,11 +19,13 @@ Type as a Telegram user would; a number presses that button of the last message.
 /quit ends the chat."""
 
 
-def render(item: Outgoing, downloads: Path | None = None) -> str:
-    """One outgoing call as a chat window would show it."""
+def render(item: Outgoing, downloads: Path | None = None, to: str = "") -> str:
+    """One outgoing call as a chat window would show it; ``to`` names another user's chat."""
     if item.method == "answerCallbackQuery":
         return f"  ⓘ {item.text}" if item.text else ""
     title = "bot" if item.method != "editMessageText" else f"bot (edited #{item.message_id})"
+    if to:
+        title += f" → {to}"
     lines = [f"── {title} " + "─" * max(0, 40 - len(title))]
     if item.method in ("sendDocument", "sendPhoto") and item.document is not None:
         where = ""
@@ -86,7 +88,14 @@ class ChatSession:
             sent = await self.tg.press(self.user, buttons[index], message)
         else:
             sent = await self.tg.send(self.user, line)
-        return "\n".join(filter(None, (render(item, self.downloads) for item in sent)))
+        return "\n".join(filter(None, (self._render(item) for item in sent)))
+
+    def _render(self, item: Outgoing) -> str:
+        """A message to this user as it is; one to another user's chat says whose it is."""
+        if item.chat_id is None or item.chat_id == self.user.id:
+            return render(item, self.downloads)
+        names = {user.id: role for role, user in self.users.items()}
+        return render(item, self.downloads, to=names.get(item.chat_id, f"chat {item.chat_id}"))
 
     def drain(self, since: int) -> str:
         """What the bot sent on its own (reminders) since ``since`` outgoing calls."""

@@ -23,6 +23,8 @@ DEMO_USERS = {
     "specialist": TelegramUser(1003, "Speciālists", "lv"),
     "coordinator": TelegramUser(1004, "Koordinators", "lv"),
     "caterer": TelegramUser(1005, "Ēdinātājs", "lv"),
+    # The school's on-duty psychologist: gets the alerts on words of crisis.
+    "psychologist": TelegramUser(1006, "Psihologs", "lv"),
 }
 
 
@@ -62,6 +64,17 @@ async def prepare_demo(config: Config, examples: Path = EXAMPLES) -> str:
                 await services.linking.link(actor, codes[0].code)
             if role == Role.PUPIL and len(codes) > 1:
                 spare = f"{codes[1].code} ({codes[1].display_name})"
+        async with services.db.reader.execute(
+            "SELECT display_name FROM specialists WHERE school_id = ? AND on_duty = 1",
+            (DEMO_SCHOOL,),
+        ) as cursor:
+            on_duty = {row[0] for row in await cursor.fetchall()}
+        codes = await services.linking.issue_codes(DEMO_SCHOOL, [Role.SPECIALIST])
+        psychologist = DEMO_USERS["psychologist"]
+        actor = await services.accounts.resolve(psychologist.id, psychologist.language_code)
+        code = next((c for c in codes if c.display_name in on_duty), None)
+        if not actor.is_linked and code is not None:
+            await services.linking.link(actor, code.code)
         return spare
     finally:
         await services.close()
@@ -73,8 +86,11 @@ def run_demo(folder: Path) -> int:
     spare = asyncio.run(prepare_demo(config))
     intro = (
         "Demo: you are a new user. Type this pupil's one-time code to link: "
-        f"{spare}\nor switch with /as pupil | guardian | specialist | coordinator | caterer.\n"
-        "As guardian, try 🍲 Meals at home to check eligibility and confirm a delivery."
+        f"{spare}\nor switch with /as pupil | guardian | specialist | coordinator | caterer |"
+        " psychologist.\n"
+        "As guardian, try 🍲 Meals at home to check eligibility and confirm a delivery.\n"
+        "As pupil, words of crisis alert the on-duty psychologist: /as psychologist and press"
+        " ✋ to take it, then write to the pupil through the bot."
     )
     return asyncio.run(
         run_chat(config, users=DEMO_USERS, start_as="new", intro=intro, downloads=folder / "files")

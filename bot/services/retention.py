@@ -32,7 +32,7 @@ class RetentionService:
 
     async def erase_old_free_text(self) -> int:
         """Blank notes and reasons older than the retention period."""
-        async with self.uow.write() as tx:
+        async with self.uow.write(heavy=True) as tx:
             return await tx.retention.erase_free_text(self.clock.now() - self.keep)
 
     async def prune(self) -> RetentionReport:
@@ -43,7 +43,7 @@ class RetentionService:
             return timedelta(days=count)
 
         config = self.config
-        async with self.uow.write() as tx:
+        async with self.uow.write(heavy=True) as tx:  # a nightly sweep of every table
             report = RetentionReport(
                 free_text=await tx.retention.erase_free_text(now - self.keep),
                 reminders=await tx.retention.delete_done_reminders(

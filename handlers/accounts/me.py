@@ -7,10 +7,12 @@ import json
 from telegram import Update
 
 from bot.context import BotContext
+from bot.domain.calendar import MeasureUse
 from bot.domain.errors import N_
 from bot.i18n import LANGUAGE_NAMES, Texts
 from handlers.accounts import routes
 from handlers.accounts.start import ROLE_NAMES
+from handlers.consultations.history import duration
 from handlers.ui import MENU, answer, guarded, is_editing, menu_row
 
 MEASURE_NAMES = {
@@ -25,6 +27,20 @@ MEASURE_NAMES = {
 
 def measure_label(t: Texts, kind: str, subject: str) -> str:
     return t(MEASURE_NAMES[kind], subject=subject)
+
+
+def use_line(t: Texts, use: MeasureUse, hours_granted: float | None) -> str:
+    """Hours used (sessions past), booked (to come) and left of one measure."""
+    used, booked = duration(t, use.used_minutes), duration(t, use.booked_minutes)
+    if hours_granted is None:
+        return t("used {used}, booked {booked}", used=used, booked=booked)
+    left = round(hours_granted * 60) - use.used_minutes - use.booked_minutes
+    return t(
+        "used {used}, booked {booked}, left {left}",
+        used=used,
+        booked=booked,
+        left=duration(t, left),
+    )
 
 
 @guarded
@@ -109,6 +125,7 @@ async def show_plans(update: Update, context: BotContext) -> None:
     t = context.texts
     blocks = []
     for view in views:
+        use = {u.measure_id: u for u in view.use}
         lines = [view.pupil_name]
         if not view.plans:
             lines.append(t("No support plan yet."))
@@ -129,6 +146,8 @@ async def show_plans(update: Update, context: BotContext) -> None:
                     hours = t.n("{n} hour", "{n} hours", int(measure.hours_granted))
                     label = t("{measure} ({hours})", measure=label, hours=hours)
                 lines.append("  • " + label)
+                if measure.id in use:
+                    lines.append("    " + use_line(t, use[measure.id], measure.hours_granted))
         blocks.append("\n".join(lines))
     text = "\n\n".join(blocks) if blocks else t("No support plan yet.")
     await answer(update, context, text, [menu_row(t)], edit=True)

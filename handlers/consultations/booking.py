@@ -9,10 +9,19 @@ from typing import TypeVar
 from telegram import Update
 
 from bot.context import BotContext
-from bot.domain.consultations import BookingEvent, BookingState, Channel, SlotGone, SlotTaken
+from bot.domain.consultations import (
+    BookingEvent,
+    BookingState,
+    Change,
+    Channel,
+    SlotGone,
+    SlotTaken,
+)
 from bot.domain.models import MeasureKind
 from bot.domain.questions import BookingNote
+from bot.i18n import Texts
 from handlers.consultations import routes
+from handlers.consultations.line_words import join_row, series_rows
 from handlers.consultations.words import (
     minutes_left,
     offer_name,
@@ -79,6 +88,7 @@ async def show_slots(
         has_more=found.has_more,
         back=(t("⬅️ Back"), routes.BOOK_FOR.data(pupil_id)),
     )
+    rows.insert(-1, join_row(t, pupil_id, measure_id))
     await answer(update, context, head, rows, edit=True)
 
 
@@ -159,6 +169,7 @@ async def show_confirmation(
             )
         )
         rows.append([switch])
+    rows += series_rows(t, pupil_id, measure_id, slot_id)
     rows.append([(t("⬅️ Other times"), routes.SLOTS.data(pupil_id, measure_id, 0))])
     await answer(update, context, "\n".join(lines), rows, edit=edit)
 
@@ -207,10 +218,16 @@ async def book(
     change = await _fresh_slots(update, context, pupil_id, measure_id, booked)
     await services.questions.end(actor)
     t = context.texts
-    booking = change.booking
-    title, when = session_title(booking, t), t.datetime(booking.starts_at)
     if change.event == BookingEvent.ALREADY:
         context.toast = t("This time is already booked for you.")
+    text, rows = booked_reply(t, change)
+    await answer(update, context, text, rows, edit=True)
+
+
+def booked_reply(t: Texts, change: Change) -> tuple[str, list[list[Button]]]:
+    """What a pupil or parent reads once a time is booked (here, or from an offer)."""
+    booking = change.booking
+    title, when = session_title(booking, t), t.datetime(booking.starts_at)
     confirmed = booking.state == BookingState.CONFIRMED
     if confirmed and booking.channel == Channel.CHAT:
         text = t(
@@ -241,4 +258,4 @@ async def book(
         rows.append([(t("📅 Add to calendar (.ics)"), routes.ICS.data(booking.id))])
     rows.append([(t("🗓 My consultations"), routes.MY_LIST.data())])
     rows.append(menu_row(t))
-    await answer(update, context, text, rows, edit=True)
+    return text, rows

@@ -18,7 +18,7 @@ from bot.domain.consultations import (
 )
 from bot.domain.questions import CallDetails, CancelReason, DeclineReason
 from handlers.care import routes as care
-from handlers.consultations import routes
+from handlers.consultations import routes, series_desk
 from handlers.consultations.words import (
     STATE_ICONS,
     chat_is_open,
@@ -45,12 +45,10 @@ async def show_inbox(update: Update, context: BotContext) -> None:
     await context.services.questions.end(context.actor)
     found = await context.services.desk.inbox(context.actor)
     t = context.texts
-    rows: list[list[Button]] = [
-        [(short_line(t, b, for_specialist=True, mark=True), routes.SESSION.data(b.id))]
-        for b in found
-    ]
+    rows = series_desk.inbox_rows(t, found, lambda b: _line(context, b, mark=True))
     rows.append(menu_row(t))
     text = t("Requests waiting for your answer:") if found else t("No requests are waiting.")
+    text = "\n".join(filter(None, [text, await series_desk.waiting_line(context)]))
     await answer(update, context, text, rows, edit=is_editing(update))
 
 
@@ -71,15 +69,24 @@ async def show_agenda(update: Update, context: BotContext, days: int) -> None:
     else:
         head = t("The next 7 days:") if found else t("No sessions in the next 7 days.")
     lines = [head, *(_agenda_line(context, booking) for booking in found)]
-    rows: list[list[Button]] = [
-        [(short_line(t, b, for_specialist=True), routes.SESSION.data(b.id))] for b in found
-    ]
+    if days > 1:
+        lines += filter(None, [await series_desk.waiting_line(context)])
+    rows: list[list[Button]] = [[(_line(context, b), routes.SESSION.data(b.id))] for b in found]
     if days == 1:
         rows.append([(t("🗓 This week"), routes.WEEK.data())])
     else:
         rows.append([(t("📆 Today"), routes.TODAY.data())])
+        rows.append([(t("📅 Calendar file (8 weeks)"), routes.FEED.data())])
     rows.append(menu_row(t))
     await answer(update, context, "\n".join(lines), rows, edit=is_editing(update))
+
+
+def _line(context: BotContext, booking: Booking, *, mark: bool = False) -> str:
+    """The session's short line; its school too, for a specialist of several schools."""
+    line = short_line(context.texts, booking, for_specialist=True, mark=mark)
+    if len(context.actor.specialist_ids) > 1 and booking.school_name:
+        line = f"{line} · {booking.school_name}"
+    return line
 
 
 def _agenda_line(context: BotContext, booking: Booking) -> str:
@@ -89,7 +96,7 @@ def _agenda_line(context: BotContext, booking: Booking) -> str:
         icon=STATE_ICONS[booking.state],
         when=t.datetime(booking.starts_at),
         minutes=booking.minutes,
-        line=short_line(t, booking, for_specialist=True).split(" · ", 1)[1],
+        line=_line(context, booking).split(" · ", 1)[1],
     )
     if booking.urgent:
         line = "🔴 " + line
@@ -110,6 +117,8 @@ async def show_session(update: Update, context: BotContext, booking_id: int) -> 
         rows.append([(t("✅ Accept"), routes.ACCEPT.data(booking.id))])
         rows.append([(t("🔁 Propose another time"), routes.PROPOSALS.data(booking.id, 0))])
         rows.append([(t("✖ Decline"), routes.DECLINE.data(booking.id))])
+    if booking.series_id is not None:
+        rows.append([(t("🔁 The whole series"), routes.SERIES_OF.data(booking.series_id))])
     if chat_is_open(booking, context.services.clock.now()):
         rows.append([(t("💬 Open the conversation"), care.OPEN.data(booking.id))])
     if booking.state == BookingState.CONFIRMED and not started:
@@ -130,6 +139,8 @@ async def show_session(update: Update, context: BotContext, booking_id: int) -> 
         )
     rows.append([(t("📥 Requests"), routes.INBOX.data()), (t("📆 Today"), routes.TODAY.data())])
     text = details(t, booking, for_specialist=True)
+    if len(context.actor.specialist_ids) > 1 and booking.school_name:
+        text += "\n" + t("School: {name}", name=booking.school_name)
     await answer(update, context, text, rows, edit=is_editing(update))
 
 

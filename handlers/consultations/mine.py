@@ -12,7 +12,9 @@ from bot.domain.consultations import BookingChanged, BookingEvent, BookingState,
 from bot.domain.errors import DomainError
 from handlers.care import routes as care
 from handlers.consultations import routes
-from handlers.consultations.calendar import session_ics
+from handlers.consultations.calendar import calendar_ics
+from handlers.consultations.line_words import series_booking_rows
+from handlers.consultations.waitlist import place_rows
 from handlers.consultations.words import (
     STATE_ICONS,
     chat_is_open,
@@ -41,9 +43,12 @@ async def show_list(update: Update, context: BotContext) -> None:
         if several:
             label = f"{booking.pupil_name}: {label}"
         rows.append([(f"{STATE_ICONS[booking.state]} {label}", routes.MY_BOOKING.data(booking.id))])
+    places = await place_rows(context)
+    rows += places
     rows.append([(t("📅 Book a consultation"), routes.BOOK_START.data())])
+    rows.append([(t("📜 Past sessions and hours used"), routes.HISTORY.data(0))])
     rows.append(menu_row(t))
-    text = t("Your consultations:") if found else t("No consultations booked yet.")
+    text = t("Your consultations:") if found or places else t("No consultations booked yet.")
     await answer(update, context, text, rows, edit=is_editing(update))
 
 
@@ -64,6 +69,8 @@ async def show_booking(update: Update, context: BotContext, booking_id: int) -> 
     if booking.state == BookingState.PROPOSED and future:
         rows.append([(t("✅ Accept this time"), routes.TAKE_PROPOSAL.data(booking.id))])
         rows.append([(t("✖ Cancel the request"), routes.REFUSE_PROPOSAL.data(booking.id))])
+    if booking.series_id is not None:
+        rows += series_booking_rows(t, booking.series_id, booking.id, booking.is_open and future)
     if chat_is_open(booking, context.services.clock.now()):
         rows.append([(t("💬 Open the conversation"), care.OPEN.data(booking.id))])
     if booking.state == BookingState.CONFIRMED and not future and booking.evidence is None:
@@ -79,14 +86,18 @@ async def show_booking(update: Update, context: BotContext, booking_id: int) -> 
 
 
 async def send_ics(update: Update, context: BotContext, booking_id: int) -> None:
+    """A confirmed session's .ics; when the session changes, the new file follows."""
     t = context.texts
-    confirmed = context.services.booking.confirmed_booking(context.actor, booking_id)
-    booking = await _current(update, context, booking_id, confirmed)
+    given = context.services.calendar.session_file(context.actor, booking_id)
+    found = await _current(update, context, booking_id, given)
     await context.bot.send_document(
         context.actor.telegram_id,
-        session_ics(booking, t),
+        calendar_ics(found.bookings, t, found.stamp),
         filename=f"consultation-{booking_id}.ics",
-        caption=t("Open this file to add the session to your calendar."),
+        caption=t(
+            "Open this file to add the session to your calendar. If it changes, you get "
+            "the new file here."
+        ),
     )
 
 

@@ -57,6 +57,8 @@ def session_soon(fact: SessionSoon, to: Recipient, t: Texts) -> Reply:
         when=when,
         link=booking.call_link,
     )
+    if fact.school_shown:
+        text += "\n" + t("School: {name}", name=booking.school_name)
     return Reply(text=text)
 
 
@@ -81,14 +83,13 @@ def evidence_question(fact: EvidenceQuestion, to: Recipient, t: Texts) -> Reply:
 def day_agenda(fact: DayAgenda, to: Recipient, t: Texts) -> Reply:
     lines = [t("Your sessions today, {day}:", day=t.date(fact.day))]
     for booking in fact.bookings:
-        lines.append(
-            t(
-                "{time} {title}: {pupil}",
-                time=t.time(booking.starts_at),
-                title=session_title(booking, t),
-                pupil=booking.pupil_name,
-            )
+        line = t(
+            "{time} {title}: {pupil}",
+            time=t.time(booking.starts_at),
+            title=session_title(booking, t),
+            pupil=booking.pupil_name,
         )
+        lines.append(f"{line} · {booking.school_name}" if fact.school_shown else line)
     return Reply(text="\n".join(lines), rows=(((t("📆 Today"), routes.TODAY.data()),),))
 
 
@@ -100,6 +101,8 @@ def booking_notice(fact: BookingNotice, to: Recipient, t: Texts) -> Reply:
     lines = [t(NOTICES[event], title=title, who=who, when=t.datetime(booking.starts_at))]
     if fact.role == Role.GUARDIAN:
         lines.append(t("Pupil: {name}", name=booking.pupil_name))
+    if fact.school_shown:
+        lines.append(t("School: {name}", name=booking.school_name))
     if booking.reason and event in (BookingEvent.CANCELLED, BookingEvent.DECLINED):
         lines.append(t("Reason: {reason}", reason=booking.reason))
     lines += where(t, booking)

@@ -1,8 +1,9 @@
-"""Buttons of consultations: booking (bk), my consultations (mc), evidence (ev), desk (sp)."""
+"""Buttons of consultations: booking (bk), my consultations (mc), evidence (ev), desk (sp),
+the waiting list (wl) and series (sr)."""
 
 from __future__ import annotations
 
-from handlers.buttons import FLAG, ID, PAGE, WEEKDAY, Route
+from handlers.buttons import DAY, FLAG, ID, PAGE, WEEKDAY, Int, Route, Word
 
 # Booking, the pupil's or parent's: pupil, measure, then a slot.
 BOOK_START = Route("bk", "start")
@@ -50,3 +51,44 @@ DAY_OFF = Route("sp", "off")  # asks a date
 WITHDRAW = Route("sp", "wd", (ID,))
 REMOVE_RULE = Route("sp", "rx", (ID,))
 AUTO_CONFIRM = Route("sp", "auto", (FLAG,))
+
+# The specialist's own calendar: the feed, days off, weekly hours edited, one school's time.
+FEED = Route("sp", "feed")  # the .ics of the next 8 weeks
+DAYS_OFF = Route("sp", "offs")
+UNDO_DAYS_OFF = Route("sp", "offx", (DAY, DAY))
+BOOKED_OFF = Route("sp", "offb", (DAY, DAY))  # the sessions booked in days off
+PROPOSE_ALL = Route("sp", "offp", (DAY, DAY))  # new times for all of them
+RULE = Route("sp", "rule", (ID,))
+RULE_HOURS = Route("sp", "rh", (ID,))  # asks the new hours
+RULE_UNTIL = Route("sp", "ru", (ID,))  # asks the last date
+WEEKLY_AT = Route("sp", "wkat", (ID,))  # weekly hours at one school (a specialist record)
+WEEKLY_DAY_AT = Route("sp", "wdat", (ID, WEEKDAY))
+ONE_OFF_AT = Route("sp", "oneat", (ID,))
+
+# The family's history of sessions.
+HISTORY = Route("mc", "hist", (PAGE,))
+# The waiting list (wl): a place in line for one measure, and the offers of freed times.
+ANY = Int(0, 2**62)  # a specialist's id, or 0: any suitable specialist
+WEEKDAY_MASK = Int(0, 127)  # bit 0 = Monday; 0 = any day
+PART_MASK = Int(0, 7)  # bit 0 = morning, 1 = afternoon, 2 = evening; 0 = any time
+WAIT_JOIN = Route("wl", "j", (ID, ID))  # pupil, measure: whom to wait for
+WAIT_WHEN = Route("wl", "t", (ID, ID, ANY, WEEKDAY_MASK, PART_MASK))  # the days and times
+WAIT_IN = Route("wl", "in", (ID, ID, ANY, WEEKDAY_MASK, PART_MASK))  # take the place
+WAIT_PLACE = Route("wl", "p", (ID,))
+WAIT_LEAVE = Route("wl", "x", (ID,))
+OFFER_BOOK = Route("wl", "ok", (ID,))
+OFFER_DECLINE = Route("wl", "no", (ID,))
+WAITING = Route("wl", "fig", (Word(frozenset({"s", "r"})), Int(0, 999)))  # a coordinator's
+
+# A series (sr): pupil, measure, first slot and every how many weeks; then the series.
+EVERY = Int(1, 2)
+SERIES = Route("sr", "v", (ID, ID, ID, EVERY))  # what it would book
+SERIES_BOOK = Route("sr", "ok", (ID, ID, ID, EVERY))
+SERIES_OF = Route("sr", "s", (ID,))
+CANCEL_FOLLOWING = Route("sr", "cx", (ID,))  # a session of it: this and all following
+CANCEL_FOLLOWING_OK = Route("sr", "cxok", (ID,))
+MOVE_FOLLOWING = Route("sr", "mv", (ID, PAGE))  # a session of it: the new times
+MOVE_FOLLOWING_TO = Route("sr", "mt", (ID, ID))
+SERIES_ACCEPT = Route("sr", "acc", (ID,))
+SERIES_DECLINE = Route("sr", "dec", (ID,))  # asks the reason
+SERIES_CANCEL = Route("sr", "cxall", (ID,))  # asks the reason

@@ -6,7 +6,20 @@ from typing import Any
 
 from telegram.ext import BaseHandler, CommandHandler
 
-from handlers.consultations import booking, desk, free_time, mine, routes
+from handlers.consultations import (
+    booking,
+    calendar,
+    desk,
+    free_time,
+    history,
+    holidays,
+    mine,
+    routes,
+    series,
+    series_desk,
+    waitlist,
+    weekly,
+)
 from handlers.ui import button
 
 
@@ -53,8 +66,41 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
         button(routes.WEEKLY, free_time.choose_weekday),
         button(routes.WEEKLY_DAY, free_time.ask_weekly),
         button(routes.ONE_OFF, free_time.ask_one_off),
-        button(routes.DAY_OFF, free_time.ask_day_off),
+        button(routes.WEEKLY_AT, free_time.choose_weekday_at),
+        button(routes.WEEKLY_DAY_AT, free_time.ask_weekly_at),
+        button(routes.ONE_OFF_AT, free_time.ask_one_off_at),
         button(routes.WITHDRAW, free_time.withdraw),
         button(routes.REMOVE_RULE, free_time.remove_rule),
         button(routes.AUTO_CONFIRM, free_time.set_auto),
+        # The specialist's own calendar: weekly hours edited, days off, the feed.
+        button(routes.RULE, weekly.show_rule),
+        button(routes.RULE_HOURS, weekly.ask_hours),
+        button(routes.RULE_UNTIL, weekly.ask_until),
+        button(routes.DAYS_OFF, holidays.show_days_off),
+        button(routes.DAY_OFF, holidays.ask_days_off),
+        button(routes.UNDO_DAYS_OFF, holidays.undo),
+        button(routes.BOOKED_OFF, holidays.show_booked),
+        button(routes.PROPOSE_ALL, holidays.propose_all),
+        button(routes.FEED, calendar.send_feed),
+        # The family's history.
+        button(routes.HISTORY, history.show_history),
+        # The waiting list, and series.
+        button(routes.WAIT_JOIN, waitlist.ask_whom),
+        button(routes.WAIT_WHEN, waitlist.ask_when),
+        button(routes.WAIT_IN, waitlist.join),
+        button(routes.WAIT_PLACE, waitlist.show_place),
+        button(routes.WAIT_LEAVE, waitlist.leave),
+        button(routes.OFFER_BOOK, waitlist.book_offer),
+        button(routes.OFFER_DECLINE, waitlist.decline_offer),
+        button(routes.WAITING, series_desk.show_waiting),
+        button(routes.SERIES, series.preview),
+        button(routes.SERIES_BOOK, series.book),
+        button(routes.SERIES_OF, series.show_series),
+        button(routes.CANCEL_FOLLOWING, series.ask_cancel_following),
+        button(routes.CANCEL_FOLLOWING_OK, series.cancel_following),
+        button(routes.MOVE_FOLLOWING, series.show_move_following),
+        button(routes.MOVE_FOLLOWING_TO, series.move_following),
+        button(routes.SERIES_ACCEPT, series_desk.accept_all),
+        button(routes.SERIES_DECLINE, series_desk.ask_decline_all),
+        button(routes.SERIES_CANCEL, series_desk.ask_cancel_all),
     ]

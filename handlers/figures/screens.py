@@ -11,6 +11,7 @@ from bot.domain.actor import Actor
 from bot.domain.errors import NotAllowed
 from bot.domain.figures import RELATIVE, FiguresReport, Period, Scope, relative_period
 from bot.i18n import Texts
+from handlers.consultations import routes as consultations
 from handlers.figures import charts, routes
 from handlers.figures.sheets import report_tables, summary_rows, workbook
 from handlers.figures.words import PERIOD_LABELS, hours, summary_lines
@@ -73,6 +74,7 @@ def summary_view(
         rows.append([(t("🙋 Who has not used their support"), routes.NOT_USED.data(index, word))])
     if kind == "r":
         rows.append([(t("🏫 Open a school"), routes.SCHOOLS.data(index, word, 0))])
+    rows.append([(t("⏳ Waiting lists"), consultations.WAITING.data(kind, index))])
     rows += [
         [(f"🏫 {school}", routes.SHOW.data("s", i, word))]
         for i, school in enumerate(actor.coordinated_schools)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -26,7 +27,8 @@ _USING = ",".join(f"'{state.value}'" for state in USING_HOURS)
 # Urgent: an emotional-support booking whose pupil had words of crisis lately (?1 = since).
 _SELECT = (
     "SELECT b.*, p.display_name AS pupil_name, s.display_name AS specialist_name,"
-    " s.kind AS specialist_kind,"
+    " s.kind AS specialist_kind, p.school_id AS school_id,"
+    " (SELECT name FROM schools WHERE id = p.school_id) AS school_name,"
     " (b.kind = 'emotional_support' AND EXISTS (SELECT 1 FROM crisis_events c"
     "   WHERE c.pupil_id = b.pupil_id AND c.at >= :since)) AS urgent"
     " FROM bookings b JOIN pupils p ON p.id = b.pupil_id"
@@ -95,6 +97,10 @@ def _booking(row: aiosqlite.Row | dict[str, Any]) -> Booking:
         specialist_kind=SpecialistKind(row["specialist_kind"]),
         urgent=bool(row["urgent"]),
         ended_by=Role(row["ended_by"]) if row["ended_by"] else None,
+        sequence=row["sequence"],
+        school_id=row["school_id"] or "",
+        school_name=row["school_name"] or "",
+        series_id=row["series_id"],
     )
 
 
@@ -259,6 +265,14 @@ class BookingsRepo(Repo):
         args = {"since": _NO_URGENCY, "after": to_db_time(since), "limit": limit, **names}
         return [_booking(row) for row in await self.all(sql, args)]
 
+    async def bookings_of_series(self, series_id: int) -> list[Booking]:
+        """Every session of a series, by time."""
+        sql = _SELECT + " WHERE b.series_id = :series ORDER BY b.starts_at"
+        return [
+            _booking(row)
+            for row in await self.all(sql, {"since": _NO_URGENCY, "series": series_id})
+        ]
+
     async def all_of_pupils(self, pupil_ids: list[int]) -> list[Booking]:
         """Every booking of these pupils, oldest first (a family's export)."""
         if not pupil_ids:
@@ -270,22 +284,27 @@ class BookingsRepo(Repo):
 
     async def bookings_of_specialist(
         self,
-        specialist_id: int,
+        specialist_id: int | Sequence[int],
         start: datetime,
         end: datetime,
         states: tuple[BookingState, ...],
         urgent_since: datetime,
     ) -> list[Booking]:
-        """Bookings in [start, end), urgent first, then by time."""
+        """Bookings in [start, end) of one specialist record, or of several (one person
+        in several schools), urgent first, then by time."""
+        ids = [specialist_id] if isinstance(specialist_id, int) else list(specialist_id)
+        if not ids:
+            return []
         placeholders = ",".join(f":s{i}" for i in range(len(states)))
+        people = ",".join(f":x{i}" for i in range(len(ids)))
         sql = (
-            _SELECT + " WHERE b.specialist_id = :specialist AND b.starts_at >= :start"
+            _SELECT + f" WHERE b.specialist_id IN ({people}) AND b.starts_at >= :start"
             f" AND b.starts_at < :end AND b.state IN ({placeholders})"
             " ORDER BY urgent DESC, b.starts_at"
         )
         args: dict[str, object] = {
             "since": to_db_time(urgent_since),
-            "specialist": specialist_id,
+            **{f"x{i}": person for i, person in enumerate(ids)},
             "start": to_db_time(start),
             "end": to_db_time(end),
             **{f"s{i}": state.value for i, state in enumerate(states)},
@@ -350,6 +369,8 @@ class BookingsRepo(Repo):
                 "specialist_name": slot.specialist_name,
                 "specialist_kind": specialist_kind.value,
                 "urgent": False,
+                "school_id": slot.school_id,
+                "school_name": "",
             }
         )
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 import aiosqlite
 
 from bot.domain.consultations import AvailabilityRule, Slot, SlotState
+from bot.domain.dates import riga_day
 from storage.db import Repo, from_db_time, to_db_time
 
 
@@ -54,7 +56,32 @@ _SUITABLE = (
 )
 
 
+@dataclass
+class SlotChanges:
+    """Slots that became free, and the times of new slots by specialist, in one
+    transaction: what the waiting list offers before it commits (:class:`storage.uow.Tx`)."""
+
+    freed: list[int] = field(default_factory=list)
+    # specialist -> (first, last) start of the slots published
+    published: dict[int, tuple[datetime, datetime]] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.freed or self.published)
+
+    def publish(self, specialist_id: int, starts_at: datetime) -> None:
+        first, last = self.published.get(specialist_id, (starts_at, starts_at))
+        self.published[specialist_id] = (min(first, starts_at), max(last, starts_at))
+
+    def clear(self) -> None:
+        self.freed.clear()
+        self.published.clear()
+
+
 class SlotsRepo(Repo):
+    def __init__(self, conn: aiosqlite.Connection, changes: SlotChanges | None = None) -> None:
+        super().__init__(conn)
+        self.changes = changes if changes is not None else SlotChanges()
+
     async def upsert_rule(
         self,
         specialist_id: int,
@@ -184,6 +211,8 @@ class SlotsRepo(Repo):
                 to_db_time(starts_at),
             ),
         )
+        if cursor.rowcount == 1:
+            self.changes.publish(specialist_id, starts_at)
         return cursor.rowcount == 1
 
     async def add_slots(self, slots: Sequence[tuple[int, int | None, datetime, datetime]]) -> int:
@@ -197,6 +226,9 @@ class SlotsRepo(Repo):
                 for sid, rule, s, e in slots
             ],
         )
+        if cursor.rowcount > 0:
+            for sid, _, starts, _ in slots:
+                self.changes.publish(sid, starts)
         return max(cursor.rowcount, 0)
 
     async def get_slot(self, slot_id: int) -> Slot | None:
@@ -210,12 +242,34 @@ class SlotsRepo(Repo):
     async def take_slot(self, slot_id: int) -> bool:
         """Free -> booked; False if someone took it first or it was withdrawn."""
         cursor = await self.conn.execute(
-            "UPDATE slots SET state = 'booked' WHERE id = ? AND state = 'free'", (slot_id,)
+            "UPDATE slots SET state = 'booked' WHERE id = ? AND state = 'free'"
+            " AND held_for IS NULL",
+            (slot_id,),
         )
         return cursor.rowcount == 1
 
     async def set_slot_state(self, slot_id: int, state: SlotState) -> None:
+        """Set a slot's state; a time freed on one of its specialist's days off (a session
+        moved away from a holiday, or cancelled in it) is withdrawn instead."""
+        if state == SlotState.FREE and await self._on_day_off(slot_id):
+            await self.conn.execute(
+                "UPDATE slots SET state = 'withdrawn', day_off = 1 WHERE id = ?", (slot_id,)
+            )
+            return
         await self.conn.execute("UPDATE slots SET state = ? WHERE id = ?", (state.value, slot_id))
+        if state == SlotState.FREE:
+            self.changes.freed.append(slot_id)
+
+    async def _on_day_off(self, slot_id: int) -> bool:
+        row = await self.one("SELECT specialist_id, starts_at FROM slots WHERE id = ?", (slot_id,))
+        if row is None:
+            return False
+        day = riga_day(from_db_time(row["starts_at"]))
+        off = await self.one(
+            "SELECT 1 FROM days_off WHERE specialist_id = ? AND day = ?",
+            (row["specialist_id"], day.isoformat()),
+        )
+        return off is not None
 
     async def withdraw_free_slot(self, specialist_id: int, slot_id: int) -> bool:
         cursor = await self.conn.execute(
@@ -228,8 +282,10 @@ class SlotsRepo(Repo):
     async def withdraw_free_between(
         self, specialist_id: int, start: datetime, end: datetime
     ) -> int:
+        """Withdraw the free times of a day off (marked so, so undoing it gives them back)."""
         cursor = await self.conn.execute(
-            "UPDATE slots SET state = 'withdrawn' WHERE specialist_id = ? AND state = 'free'"
+            "UPDATE slots SET state = 'withdrawn', day_off = 1 WHERE specialist_id = ?"
+            " AND state = 'free'"
             " AND starts_at >= ? AND starts_at < ?",
             (specialist_id, to_db_time(start), to_db_time(end)),
         )
@@ -259,7 +315,7 @@ class SlotsRepo(Repo):
         sql = (
             "SELECT s.*, p.display_name AS specialist_name, p.school_id FROM slots s"  # noqa: S608
             " JOIN specialists p ON p.id = s.specialist_id"
-            f" WHERE s.state = 'free' AND s.specialist_id IN ({marks})"
+            f" WHERE s.state = 'free' AND s.held_for IS NULL AND s.specialist_id IN ({marks})"
             " AND s.starts_at >= ? AND s.starts_at < ?"
             " ORDER BY s.starts_at, p.display_name LIMIT ? OFFSET ?"
         )
@@ -281,7 +337,7 @@ class SlotsRepo(Repo):
         sql = (
             "SELECT s.*, p.display_name AS specialist_name, p.school_id FROM slots s"  # noqa: S608 - fixed fragments
             " JOIN specialists p ON p.id = s.specialist_id"
-            f" WHERE s.state = 'free' AND s.specialist_id IN ({_SUITABLE})"
+            f" WHERE s.state = 'free' AND s.held_for IS NULL AND s.specialist_id IN ({_SUITABLE})"
             " AND s.starts_at >= :start AND s.starts_at < :end"
             " ORDER BY s.starts_at, p.display_name LIMIT :limit OFFSET :offset"
         )

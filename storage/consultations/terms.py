@@ -33,6 +33,8 @@ from storage.db import Repo, from_db_time, to_db_time
 _OPEN = ",".join(f"'{state.value}'" for state in OPEN_STATES)
 _USING = ",".join(f"'{state.value}'" for state in USING_HOURS)
 
+# The open bookings of a series count once against the open-booking limit (a series is
+# one commitment; its sessions are bounded by the plan's hours and period instead).
 # Plans are looked for a day either side of the slot's UTC date; the one in force on its
 # Riga date is picked in Python (BookingTerms.plan_on), which knows the time zone.
 _TERMS = """
@@ -43,8 +45,8 @@ _TERMS = """
      ON g.plan_id = p.id AND g.kind = {kind} AND g.subject = {subject}
    WHERE p.pupil_id = {pupil} AND p.starts_on <= date({starts}, '+1 day')
      AND p.ends_on >= date({starts}, '-1 day')) AS plans,
- (SELECT count(*) FROM bookings o WHERE o.pupil_id = {pupil} AND o.state IN ({open})
-   AND o.ends_at > :now) AS open_count,
+ (SELECT count(DISTINCT coalesce(-o.series_id, o.id)) FROM bookings o
+   WHERE o.pupil_id = {pupil} AND o.state IN ({open}) AND o.ends_at > :now) AS open_count,
  (SELECT CASE WHEN {kind} = 'subject_consultation' THEN x.kind = 'teacher' AND EXISTS
      (SELECT 1 FROM specialist_subjects t WHERE t.specialist_id = x.id AND t.subject = {subject})
    ELSE x.kind IN ('psychologist', 'social_pedagogue') END
@@ -64,7 +66,9 @@ _TERMS_OF = "SELECT " + _TERMS.format(
 
 # Take the slot (free -> booked) and return everything "Book" checks, in one statement.
 _TAKE = (
-    "UPDATE slots SET state = 'booked' WHERE id = :slot AND state = 'free' RETURNING"  # noqa: S608 - fixed fragments
+    "UPDATE slots SET state = 'booked', held_for = NULL WHERE id = :slot AND state = 'free'"  # noqa: S608 - fixed fragments
+    # A slot held for a pupil offered it from the waiting list is theirs alone to take.
+    " AND (held_for IS NULL OR held_for = :pupil) RETURNING"
     " id, specialist_id, starts_at, ends_at,"
     " (SELECT display_name FROM specialists WHERE id = specialist_id) AS specialist_name,"
     " (SELECT kind FROM specialists WHERE id = specialist_id) AS specialist_kind,"

@@ -38,6 +38,9 @@ from bot.domain.questions import (
     OneOffTime,
     Question,
     ReturnReason,
+    RuleHours,
+    RuleUntil,
+    SeriesReason,
     SpecialistAnswer,
     WeeklyHours,
 )
@@ -149,6 +152,9 @@ def questions(pupil: int, s: Stage) -> list[tuple[int, Question]]:
         *((TEACHER, WeeklyHours(weekday=day)) for day in (1, 7)),
         (TEACHER, OneOffTime()),
         (TEACHER, DayOff()),
+        # Weekly hours that are not there (or not the teacher's): refused, whatever typed.
+        (TEACHER, RuleHours(rule_id=s.booking)),
+        (TEACHER, RuleUntil(rule_id=s.booking)),
         *(
             (GUARDIAN, MealAnswer(draft=MealDraft(pupil_id=pupil, step=step)))
             for step in ("address", "phone", "days", "note", "consent")
@@ -167,6 +173,8 @@ def questions(pupil: int, s: Stage) -> list[tuple[int, Question]]:
             (COORDINATOR, BroadcastAnswer(draft=BroadcastDraft(school_id="S1", audience=a)))
             for a in Audience
         ),
+        (TEACHER, SeriesReason(series_id=s.booking)),
+        (TEACHER, SeriesReason(series_id=s.booking, cancel=True)),
         (STRANGER, DayOff()),  # a question that is not the stranger's to answer
     ]
 
@@ -211,7 +219,7 @@ async def test_no_pressed_button_reaches_the_error_handler(
 
 
 @FUZZ
-@given(which=st.integers(min_value=0, max_value=26), text=typed)
+@given(which=st.integers(min_value=0, max_value=28), text=typed)
 @example(which=15, text="1E+1000")  # a claim's amount
 @example(which=14, text="1.1.9999-2.1.9999")  # a claim's dates
 @example(which=5, text="²4:00-16:00")  # weekly hours

@@ -167,3 +167,36 @@ async def test_a_parent_looking_at_free_times_and_a_time_is_audited(harness: Bot
         (38, "read_free_times", f"pupil:{pupil}"),
         (38, "read_preview", f"pupil:{pupil}"),
     ]
+
+
+async def test_a_parent_unlinked_since_a_reminder_was_planned_is_not_sent_it(
+    harness: BotHarness,
+) -> None:
+
+    from bot.clock import FakeClock
+    from tests.e2e.test_consultations import GUARDIAN, PUPIL, book_maths, riga, setup
+
+    await setup(harness)
+    await add_slot(harness.services.db, harness.world.teacher_id, riga(3, 14))
+    await book_maths(harness, harness.user(PUPIL))
+    planned = [r for r in await harness.reminders(chat_id=GUARDIAN) if r.state == "pending"]
+    assert planned, "the parent had reminders of the session"
+    # The school unlinks the parent (a lost phone, or no longer the child's parent).
+    async with harness.services.db.write() as conn:
+        await conn.execute("DELETE FROM account_links WHERE telegram_id = ?", (GUARDIAN,))
+    clock = harness.services.clock
+    assert isinstance(clock, FakeClock)
+    before = len(harness.api.outgoing)
+    clock.set(riga(3, 13, 59))
+    assert harness.tg.deliver is not None
+    await harness.tg.deliver()
+    assert [m for m in harness.api.outgoing[before:] if m.chat_id == GUARDIAN] == []
+    assert [m for m in harness.api.outgoing[before:] if m.chat_id == PUPIL]  # the pupil's came
+    rows = await harness.rows(
+        "SELECT state, last_error FROM reminders WHERE chat_id = ? AND due_at <= ?",
+        GUARDIAN,
+        "2026-12-03T12:00:00+00:00",
+    )
+    assert ("cancelled", "no longer acts for the pupil") in [
+        (r["state"], r["last_error"]) for r in rows
+    ]

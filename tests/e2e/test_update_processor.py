@@ -258,3 +258,22 @@ async def test_a_direct_process_update_call_still_answers_at_once(served: Served
     # which bypasses every update processor: the answer is there when it returns.
     sent = await served.tg.send(TelegramUser(108), "/help")
     assert len(sent) == 1
+
+
+async def test_a_press_is_answered_while_its_message_is_edited(served: Served) -> None:
+    served.api.latency = 0.1
+    anna = TelegramUser(106)
+    tg = served.tg
+    await served.feed(tg.message_update(anna, "/start"))
+    await served.settle()
+    await served.feed(tg.press_update(anna, "menu:home"))
+    await served.settle()
+    (edit,) = [c for c in served.api.timed if c.method == "editMessageText"]
+    (press,) = [c for c in served.api.timed if c.method == "answerCallbackQuery"]
+    # The press's answer was asked for before the edit came back: together, not after.
+    assert press.started < edit.ended
+    # A forged press still gets its alert, with the same two calls at most.
+    await served.feed(tg.press_update(anna, "lang:set:xx"))
+    await served.settle()
+    alerts = [c for c in served.api.outgoing if c.method == "answerCallbackQuery" and c.alert]
+    assert len(alerts) == 1

@@ -69,8 +69,10 @@ async def test_a_day_off_withdraws_that_days_free_slots_and_keeps_them_away(
 ) -> None:
     services, _ = env
     await services.availability.add_weekly(await actor_of(services, TEACHER), 2, "14:00-16:00")
-    day, booked = await services.availability.add_day_off(await actor_of(services, TEACHER), "8.12")
-    assert day == date(2026, 12, 8) and booked == 0
+    added = await services.schedule.add_days_off(await actor_of(services, TEACHER), "8.12")
+    day = added.first
+    assert day == added.last == date(2026, 12, 8) and added.booked == ()
+    assert added.withdrawn == 2
     assert await count_slots(services) == 8
     assert await count_slots(services, "withdrawn") == 2
     await services.availability.ensure_slots(date(2027, 1, 31))

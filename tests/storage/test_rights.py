@@ -13,7 +13,7 @@ import inspect
 import typing
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -36,6 +36,7 @@ from tests.factories import make_world as make_school
 
 RIGA = ZoneInfo("Europe/Riga")
 SESSION = datetime(2026, 12, 3, 14, 0, tzinfo=RIGA)
+CHRISTMAS = date(2026, 12, 24)
 PERIOD = semester_period("2026/2027-1")
 
 # One account of each kind; "student" is the vocational pupil of the other school.
@@ -146,11 +147,41 @@ ROWS: list[Row] = [
         {"specialist"},
         lambda s, a, w: s.availability.add_one_off(a, "10.12 10:00-11:00"),
     ),
+    # the specialist's own calendar: their days off, weekly hours, schools and feed
+    row("schedule.my_schools", {"specialist"}, lambda s, a, w: s.schedule.my_schools(a)),
+    row("schedule.days_off", {"specialist"}, lambda s, a, w: s.schedule.days_off(a)),
     row(
-        "availability.add_day_off",
+        "schedule.add_days_off",
         {"specialist"},
-        lambda s, a, w: s.availability.add_day_off(a, "24.12"),
+        lambda s, a, w: s.schedule.add_days_off(a, "24.12-27.12"),
     ),
+    row(
+        "schedule.undo_days_off",
+        {"specialist"},
+        lambda s, a, w: s.schedule.undo_days_off(a, CHRISTMAS, CHRISTMAS),
+    ),
+    row(
+        "schedule.booked_in_days_off",
+        {"specialist"},
+        lambda s, a, w: s.schedule.booked_in_days_off(a, SESSION.date(), SESSION.date()),
+    ),
+    row(
+        "schedule.propose_for_days_off",
+        {"specialist"},
+        lambda s, a, w: s.schedule.propose_for_days_off(a, SESSION.date(), SESSION.date()),
+    ),
+    row("schedule.rule", {"specialist"}, lambda s, a, w: s.schedule.rule(a, w.rule)),
+    row(
+        "schedule.change_rule_hours",
+        {"specialist"},
+        lambda s, a, w: s.schedule.change_rule_hours(a, w.rule, "14:00-16:00"),
+    ),
+    row(
+        "schedule.change_rule_until",
+        {"specialist"},
+        lambda s, a, w: s.schedule.change_rule_until(a, w.rule, "20.12"),
+    ),
+    row("calendar.feed", {"specialist"}, lambda s, a, w: s.calendar.feed(a)),
     row(
         "availability.withdraw_slot",
         {"specialist"},
@@ -206,10 +237,12 @@ ROWS: list[Row] = [
         lambda s, a, w: s.booking.booking(a, w.booking),
     ),
     row(
-        "booking.confirmed_booking",
+        "calendar.session_file",
         {"pupil", "guardian", "specialist"},
-        lambda s, a, w: s.booking.confirmed_booking(a, w.booking),
+        lambda s, a, w: s.calendar.session_file(a, w.booking),
     ),
+    # the history of sessions: a family's own pupils
+    row("history.history", FAMILY, lambda s, a, w: s.history.history(a)),
     row("booking.cancel", {"pupil", "guardian"}, lambda s, a, w: s.booking.cancel(a, w.booking)),
     row(
         "booking.move_options",
@@ -220,6 +253,91 @@ ROWS: list[Row] = [
         "booking.move",
         {"pupil", "guardian"},
         lambda s, a, w: s.booking.move(a, w.booking, w.free_slot),
+    ),
+    # the waiting list: the family of the pupil; the counts: the specialist, coordinators
+    row(
+        "waitlist.join_choice",
+        {"pupil", "guardian"},
+        lambda s, a, w: s.waitlist.join_choice(a, w.world.pupil_id, 1),
+    ),
+    row(
+        "waitlist.join",
+        {"pupil", "guardian"},
+        lambda s, a, w: s.waitlist.join(a, w.world.pupil_id, 1, None),
+    ),
+    row("waitlist.places", FAMILY, lambda s, a, w: s.waitlist.places(a)),
+    row(
+        "waitlist.leave", {"pupil", "guardian"}, lambda s, a, w: _in_line(s, w, s.waitlist.leave, a)
+    ),
+    row(
+        "waitlist.offered",
+        {"pupil", "guardian"},
+        lambda s, a, w: _offered(s, w, s.waitlist.offered, a),
+    ),
+    row(
+        "waitlist.book_offer",
+        {"pupil", "guardian"},
+        lambda s, a, w: _offered(s, w, s.waitlist.book_offer, a),
+    ),
+    row(
+        "waitlist.decline_offer",
+        {"pupil", "guardian"},
+        lambda s, a, w: _offered(s, w, s.waitlist.decline_offer, a),
+    ),
+    row("waitlist.waiting_here", {"specialist"}, lambda s, a, w: s.waitlist.waiting_here(a)),
+    row(
+        "waitlist.waiting_in",
+        {"coordinator"},
+        lambda s, a, w: s.waitlist.waiting_in(a, Scope.school("S1")),
+    ),
+    row(
+        "waitlist.waiting_in",
+        {"regional"},
+        lambda s, a, w: s.waitlist.waiting_in(a, Scope.region("R2")),
+        "region",
+    ),
+    # a series: booked by the family; answered as a whole by its specialist
+    row(
+        "series.preview",
+        {"pupil", "guardian"},
+        lambda s, a, w: s.series.preview(a, w.world.pupil_id, 1, w.free_slot, 1),
+    ),
+    row(
+        "series.book",
+        {"pupil", "guardian"},
+        lambda s, a, w: s.series.book(a, w.world.pupil_id, 1, w.free_slot, 2),
+    ),
+    row(
+        "series.series",
+        {"pupil", "guardian", "specialist"},
+        lambda s, a, w: _series(s, w, a, lambda sid, first: s.series.series(a, sid)),
+    ),
+    row(
+        "series.cancel_following",
+        {"pupil", "guardian"},
+        lambda s, a, w: _series(s, w, a, lambda sid, first: s.series.cancel_following(a, first)),
+    ),
+    row(
+        "series.move_following",
+        {"pupil", "guardian"},
+        lambda s, a, w: _series(
+            s, w, a, lambda sid, first: s.series.move_following(a, first, w.free_slot)
+        ),
+    ),
+    row(
+        "series_desk.accept_all",
+        {"specialist"},
+        lambda s, a, w: _series(s, w, a, lambda sid, first: s.series_desk.accept_all(a, sid)),
+    ),
+    row(
+        "series_desk.decline_all",
+        {"specialist"},
+        lambda s, a, w: _series(s, w, a, lambda sid, f: s.series_desk.decline_all(a, sid, "ill")),
+    ),
+    row(
+        "series_desk.cancel_all",
+        {"specialist"},
+        lambda s, a, w: _series(s, w, a, lambda sid, f: s.series_desk.cancel_all(a, sid, "ill")),
     ),
     # answers after booking: the pupil's side
     row(
@@ -409,6 +527,7 @@ INSIDE_TRANSACTIONS = {
     "questions.current",
     "questions.end_in",
     "admin.leave_in",
+    "booking.book_in",
 }
 
 
@@ -419,6 +538,39 @@ async def _take_then_write(services: Services, actor: Actor, stage: Stage) -> ob
 
 async def _relay(services: Services, actor: Actor, stage: Stage) -> object:
     return services.relay.relay(actor)
+
+
+async def _in_line(
+    services: Services, stage: Stage, act: Callable[[Actor, int], Awaitable[Any]], actor: Actor
+) -> object:
+    """``act`` on the pupil's place in line for maths (taken by the pupil first)."""
+    pupil = await actor_of(services, ACCOUNTS["pupil"])
+    place = await services.waitlist.join(pupil, stage.world.pupil_id, 1, None, 0b10000, 0)
+    return await act(actor, place.id)
+
+
+async def _offered(
+    services: Services, stage: Stage, act: Callable[[Actor, int], Awaitable[Any]], actor: Actor
+) -> object:
+    """``act`` on an offer of the free time to the pupil's place in line (made by joining:
+    the time is free already)."""
+    pupil = await actor_of(services, ACCOUNTS["pupil"])
+    await services.waitlist.join(pupil, stage.world.pupil_id, 1, None)
+    async with services.uow.read() as tx:
+        (offer,) = [r[0] for r in await tx.waitlist.all("SELECT max(id) FROM waitlist_offers")]
+    return await act(actor, offer)
+
+
+async def _series(
+    services: Services,
+    stage: Stage,
+    actor: Actor,
+    act: Callable[[int, int], Awaitable[Any]],
+) -> object:
+    """``act(series, first session)`` on a series the pupil booked (again, if it ended)."""
+    pupil = await actor_of(services, ACCOUNTS["pupil"])
+    booked = await services.series.book(pupil, stage.world.pupil_id, 1, stage.free_slot, 1)
+    return await act(booked.series.info.id, booked.series.bookings[0].id)
 
 
 def methods_taking_an_actor() -> set[str]:

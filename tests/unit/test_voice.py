@@ -30,6 +30,10 @@ NOT_CHECKED: set[str] = set()
 ADULT_SOURCES = {
     "handlers/consultations/desk.py",
     "handlers/consultations/free_time.py",
+    "handlers/consultations/holidays.py",
+    "handlers/consultations/weekly.py",
+    "bot/domain/calendar.py",  # its errors: a specialist's days off and weekly hours
+    "handlers/consultations/series_desk.py",
     "handlers/internship/claims.py",
     "handlers/meals/caterer.py",
     "handlers/meals/figures.py",
@@ -93,6 +97,9 @@ ADULT_TEXTS = {
     "💬 You are talking with {name}. Write here: the bot passes your messages on and neither "
     "of you sees the other's Telegram account. /end ends it.",
     "They cannot get messages from the bot now.",
+    # The specialist's calendar feed of the weeks ahead.
+    "{n} confirmed session of the next 8 weeks. Open the file to add it to your calendar; "
+    "when a session moves or is cancelled, you get the new file here.",
     # A specialist holding a session in the chat, from the desk.
     "The session is held in the chat. The pupil is told.",
     "💬 Hold it in this chat",

@@ -33,7 +33,18 @@ from bot.domain.crisis.model import LANGUAGES
 from bot.domain.crisis.rules import default_rules
 
 SETS_FOLDER = Path(__file__).parents[3] / "tests" / "care"
-SETS = ("eval_set", "dev_set_2", "dev_set_3", "dev_set_5", "dev_set_6")
+SETS = (
+    "eval_set",
+    "dev_set_2",
+    "dev_set_3",
+    "dev_set_5",
+    "dev_set_6",
+    "dev_set_8",
+    "dev_set_9",
+    "dev_set_10",
+    "dev_set_11",
+    "dev_set_12",
+)
 WEIGHTS_PATH = Path(__file__).parent / WEIGHTS_FILE
 C = 1.0
 MIN_LINES = 2  # a feature must occur in this many training lines

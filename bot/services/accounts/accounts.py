@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from bot.clock import Clock
 from bot.domain.actor import Actor
+from bot.domain.calendar import MeasureUse
+from bot.domain.consultations import BOOKABLE
 from bot.domain.errors import NotLinked
 from bot.domain.models import Model, SupportPlan
 from storage.uow import UnitOfWork
@@ -12,6 +14,8 @@ from storage.uow import UnitOfWork
 class PlanView(Model):
     pupil_name: str
     plans: tuple[SupportPlan, ...]
+    # Of each consultation measure: minutes used by sessions past, and booked ahead.
+    use: tuple[MeasureUse, ...] = ()
 
 
 class AccountService:
@@ -58,13 +62,26 @@ class AccountService:
         pupils = actor.require_family()
         now = self.clock.now()
         async with self.uow.read() as tx:
-            views = [
-                PlanView(
-                    pupil_name=pupil.name,
-                    plans=tuple(await tx.people.plans_of_pupil(pupil.id)),
+            use = await tx.history.use_of_plans([p.id for p in pupils], now)
+            views = []
+            for pupil in pupils:
+                plans = await tx.people.plans_of_pupil(pupil.id)
+                views.append(
+                    PlanView(
+                        pupil_name=pupil.name,
+                        plans=tuple(plans),
+                        use=tuple(
+                            MeasureUse(
+                                measure_id=m.id,
+                                used_minutes=use.get((p.id, m.kind, m.subject), (0, 0))[0],
+                                booked_minutes=use.get((p.id, m.kind, m.subject), (0, 0))[1],
+                            )
+                            for p in plans
+                            for m in p.measures
+                            if m.kind in BOOKABLE
+                        ),
+                    )
                 )
-                for pupil in pupils
-            ]
             others = [p.id for p in pupils if not actor.is_own(p.id)]
             await tx.audit.add_reads(now, actor.telegram_id, "read_plan", others)
         return views

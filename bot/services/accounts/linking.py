@@ -179,9 +179,11 @@ class LinkingService:
         """Link by an unused, unexpired code; None if it is not for this account's role."""
         role, person_id = found.role, found.person_id
         current = actor.links
-        # Only a guardian links several people (their children's guardian records).
+        # Only a guardian (their children's guardian records) and a specialist (their
+        # record in each school they work in) link several people.
         already = any(p.role == role and p.person_id == person_id for p in current)
-        if current and (current[0].role != role or role != Role.GUARDIAN) and not already:
+        several = role in (Role.GUARDIAN, Role.SPECIALIST)
+        if current and (current[0].role != role or not several) and not already:
             return None
         person = await tx.accounts.person(role, person_id)
         if person is None or not await tx.codes.use_code(code_hash, actor.telegram_id, now):

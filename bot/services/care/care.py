@@ -11,6 +11,7 @@ restart loses nothing. By night nothing escalates unless ``care.escalate_at_nigh
 
 from __future__ import annotations
 
+import functools
 import logging
 import sqlite3
 from collections import defaultdict
@@ -69,7 +70,12 @@ class CareService:
         self.config = config
         self.reminders = reminders
         self.quiet = quiet
-        self.detector = CrisisDetector(config.word_lists(), learned=config.learned)
+
+    @functools.cached_property
+    def detector(self) -> CrisisDetector:
+        """Compiled on first use (a few tenths of a second): the bot asks for it while it
+        is built (bot/app.py), commands that never read a message never pay for it."""
+        return CrisisDetector(self.config.word_lists(), learned=self.config.learned)
 
     def register(self, reminders: ReminderService) -> None:
         reminders.register(ReminderKind.CRISIS_ALERT, self.alert_fact)

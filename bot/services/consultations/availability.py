@@ -18,6 +18,7 @@ from time import monotonic
 from bot.clock import Clock
 from bot.config import BookingConfig
 from bot.domain.actor import Actor
+from bot.domain.calendar import RuleOverlaps, SchoolOf
 from bot.domain.consultations import (
     MAX_SLOT,
     MIN_SLOT,
@@ -29,7 +30,7 @@ from bot.domain.consultations import (
     SlotState,
     slot_times,
 )
-from bot.domain.dates import parse_clock, parse_day, riga_day, riga_midnight
+from bot.domain.dates import parse_clock, parse_day, riga_day
 from bot.domain.errors import NotAllowed
 from bot.domain.models import Model
 from storage.uow import UnitOfWork
@@ -46,11 +47,13 @@ HOLD_SECONDS = 0.01
 
 
 class FreeTime(Model):
-    """The specialist's own screen: weekly rules, the next free times, auto-confirm."""
+    """The specialist's own screen: weekly rules, the next free times, auto-confirm; and
+    the schools, when the person works in several (each rule and slot is one school's)."""
 
     rules: tuple[AvailabilityRule, ...]
     free: tuple[Slot, ...]
     auto_confirm: bool
+    schools: tuple[SchoolOf, ...] = ()
 
 
 def parse_range(text: str, default_minutes: int) -> tuple[time, time, int]:
@@ -94,12 +97,13 @@ class AvailabilityService:
         now = self.clock.now()
         today = riga_day(now)
         until = until or today + timedelta(days=self.config.horizon_days)
-        async with self.uow.read() as tx:
+        # Off the event loop: at national scale this reads and writes for long.
+        async with self.uow.read(heavy=True) as tx:
             pending = await tx.slots.rules_to_materialise(until, rule_ids)
         made, size, start = 0, 20, 0
         while start < len(pending):
             part = pending[start : start + size]
-            async with self.uow.write() as tx:
+            async with self.uow.write(heavy=True) as tx:
                 began = monotonic()
                 off = await tx.slots.days_off_between(today, until)
                 slots: list[tuple[int, int | None, datetime, datetime]] = []
@@ -119,28 +123,47 @@ class AvailabilityService:
     # --- the specialist's own screen ------------------------------------------------------
 
     async def overview(self, actor: Actor, days: int = 7) -> FreeTime:
-        """Weekly rules, free slots of the next ``days`` days, and whether auto-confirm is on."""
-        specialist_id = actor.require_specialist()
+        """Weekly rules, free slots of the next ``days`` days, and whether auto-confirm is on
+        (of every school the specialist works in)."""
+        ids = actor.require_specialist_ids()
         now = self.clock.now()
         async with self.uow.read() as tx:
-            rules = await tx.slots.rules_of(specialist_id)
-            free = await tx.slots.free_slots(
-                [specialist_id], now, now + timedelta(days=days), limit=40
-            )
-            auto = await tx.slots.get_auto_confirm(specialist_id)
+            rules = [rule for person in ids for rule in await tx.slots.rules_of(person)]
+            free = await tx.slots.free_slots(ids, now, now + timedelta(days=days), limit=40)
+            auto = await tx.slots.get_auto_confirm(ids[0])
+            schools = await tx.calendar.schools_of(ids) if len(ids) > 1 else []
         return FreeTime(
-            rules=tuple(rules),
+            rules=tuple(sorted(rules, key=lambda r: (r.weekday, r.start_time, r.id))),
             free=tuple(free),
             auto_confirm=self.config.auto_confirm_default if auto is None else auto,
+            schools=tuple(schools),
         )
 
-    async def add_weekly(self, actor: Actor, weekday: int, text: str) -> AvailabilityRule:
-        specialist_id = actor.require_specialist()
+    async def add_weekly(
+        self, actor: Actor, weekday: int, text: str, specialist_id: int | None = None
+    ) -> AvailabilityRule:
+        """Weekly hours at one school (``specialist_id``: the person's record there; it may
+        be left out by a specialist of one school)."""
+        specialist_id = actor.require_own_specialist(specialist_id)
         if not 1 <= weekday <= 7:
             raise BadAvailability()
         start, end, minutes = parse_range(text, self.config.default_slot_minutes)
         today = riga_day(self.clock.now())
+        others = [i for i in actor.specialist_ids if i != specialist_id]
         async with self.uow.write() as tx:
+            wanted = AvailabilityRule(
+                id=0,
+                specialist_id=specialist_id,
+                weekday=weekday,
+                start_time=start,
+                end_time=end,
+                slot_minutes=minutes,
+                valid_from=today,
+                valid_until=None,
+            )
+            # One person is in one school at a time.
+            if others and await tx.calendar.rule_overlaps(others, wanted):
+                raise RuleOverlaps()
             rule_id = await tx.slots.upsert_rule(
                 specialist_id, weekday, start, end, minutes, today, None
             )
@@ -148,9 +171,13 @@ class AvailabilityService:
         await self.ensure_slots(rule_ids=[rule_id])
         return next(r for r in rules if r.id == rule_id)
 
-    async def add_one_off(self, actor: Actor, text: str) -> list[Slot]:
-        """'3.12 15:00-16:00': one slot at that time (split with a length: '... 30')."""
-        specialist_id = actor.require_specialist()
+    async def add_one_off(
+        self, actor: Actor, text: str, specialist_id: int | None = None
+    ) -> list[Slot]:
+        """'3.12 15:00-16:00': one slot at that time (split with a length: '... 30'), at
+        one school (``specialist_id``, as for :meth:`add_weekly`)."""
+        specialist_id = actor.require_own_specialist(specialist_id)
+        others = [i for i in actor.specialist_ids if i != specialist_id]
         now = self.clock.now()
         found = _ONE_OFF.fullmatch(text)
         if found is None:
@@ -167,6 +194,8 @@ class AvailabilityService:
         if not times:
             raise BadAvailability()
         async with self.uow.write() as tx:
+            if others and await tx.calendar.overlaps_slot(others, times[0][0], times[-1][1]):
+                raise SlotOverlaps()
             made = [await tx.slots.add_slot(specialist_id, s, e) for s, e in times]
             if not any(made):
                 raise SlotOverlaps()
@@ -174,40 +203,31 @@ class AvailabilityService:
                 [specialist_id], times[0][0], times[-1][1], limit=len(times)
             )
 
-    async def add_day_off(self, actor: Actor, text: str) -> tuple[date, int]:
-        """A day off: free slots that day are withdrawn; returns the day and sessions left."""
-        specialist_id = actor.require_specialist()
-        day = parse_day(text, riga_day(self.clock.now()))
-        if day is None:
-            raise BadAvailability()
-        start, end = riga_midnight(day), riga_midnight(day + timedelta(days=1))
-        async with self.uow.write() as tx:
-            await tx.slots.add_day_off(specialist_id, day)
-            await tx.slots.withdraw_free_between(specialist_id, start, end)
-            booked = await tx.slots.count_booked_between(specialist_id, start, end)
-        return day, booked
-
     async def withdraw_slot(self, actor: Actor, slot_id: int) -> None:
-        specialist_id = actor.require_specialist()
+        ids = actor.require_specialist_ids()
         async with self.uow.write() as tx:
             slot = await tx.slots.get_slot(slot_id)
-            if slot is None or slot.specialist_id != specialist_id:
+            if slot is None or slot.specialist_id not in ids:
                 raise NotAllowed()
             if slot.state == SlotState.BOOKED:
                 raise HasBookings()
-            await tx.slots.withdraw_free_slot(specialist_id, slot_id)
+            await tx.slots.withdraw_free_slot(slot.specialist_id, slot_id)
 
     async def remove_rule(self, actor: Actor, rule_id: int) -> None:
         """Stop weekly hours: their future free slots go; booked sessions stay."""
-        specialist_id = actor.require_specialist()
+        ids = actor.require_specialist_ids()
         async with self.uow.write() as tx:
-            if not await tx.slots.delete_rule(specialist_id, rule_id, self.clock.now()):
+            rule = await tx.calendar.rule(rule_id)
+            if rule is None or rule.specialist_id not in ids:
                 raise NotAllowed()
+            await tx.slots.delete_rule(rule.specialist_id, rule_id, self.clock.now())
 
     async def set_auto_confirm(self, actor: Actor, value: bool) -> None:
-        specialist_id = actor.require_specialist()
+        """The person's choice, in every school they work in."""
+        ids = actor.require_specialist_ids()
         async with self.uow.write() as tx:
-            await tx.slots.set_auto_confirm(specialist_id, value)
+            for specialist_id in ids:
+                await tx.slots.set_auto_confirm(specialist_id, value)
 
 
 def _slots_of_rule(

@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 
 from bot.clock import Clock
 from bot.config import BookingConfig
-from bot.domain.actor import Actor
+from bot.domain.actor import Actor, PupilRef
 from bot.domain.consultations import (
     BOOKABLE,
     Booking,
@@ -44,7 +44,7 @@ from bot.services.consultations.rules import (
     offer_of,
 )
 from bot.services.reminders.planner import ReminderService
-from storage.uow import UnitOfWork
+from storage.uow import Tx, UnitOfWork
 
 
 class ConsultationsBase:
@@ -71,6 +71,13 @@ class ConsultationsBase:
         if others:
             async with self.uow.write() as tx:
                 await tx.audit.add_reads(self.clock.now(), actor.telegram_id, action, others)
+
+    def check_cutoff(self, booking: Booking, now: datetime) -> None:
+        """The pupil's side changes a confirmed session only up to the cut-off before it."""
+        if booking.state == BookingState.CONFIRMED and booking.starts_at - now < timedelta(
+            hours=self.config.change_cutoff_hours
+        ):
+            raise TooLateToChange(hours=self.config.change_cutoff_hours)
 
     def window(self, now: datetime, plan_end: datetime | None = None) -> tuple[datetime, datetime]:
         """Where free times are looked for: from the minimum notice to the horizon."""
@@ -168,53 +175,67 @@ class BookingService(ConsultationsBase):
         note = check_text(note, self.config.note_max_chars, required=False)
         now = self.clock.now()
         async with self.uow.write() as tx:
-            found, parties = await tx.terms.take_slot(
-                slot_id, pupil.id, measure_id, pupil.school_id, now
+            return await self.book_in(tx, actor, pupil, measure_id, slot_id, now, note, channel)
+
+    async def book_in(
+        self,
+        tx: Tx,
+        actor: Actor,
+        pupil: PupilRef,
+        measure_id: int,
+        slot_id: int,
+        now: datetime,
+        note: str = "",
+        channel: Channel = Channel.CALL,
+    ) -> Change:
+        """:meth:`book` in the caller's transaction (a time offered from the waiting list)."""
+        found, parties = await tx.terms.take_slot(
+            slot_id, pupil.id, measure_id, pupil.school_id, now
+        )
+        slot, measure, terms = found.slot, found.measure, found.terms
+        if slot is None:
+            if found.open_booking_id is not None and found.open_booking_pupil == pupil.id:
+                existing = await sessions.reload(tx, found.open_booking_id)
+                return Change(booking=existing, event=BookingEvent.ALREADY)
+            raise SlotTaken() if found.taken else SlotGone()
+        if measure is None:
+            raise NotInPlan()
+        if channel == Channel.CHAT and measure.kind != MeasureKind.EMOTIONAL_SUPPORT:
+            raise NotAllowed()
+        assert terms is not None and found.specialist_kind is not None  # noqa: S101
+        check_times(self.config, slot, now)
+        plan_id = check_terms(self.config, terms, measure.kind, slot)
+        confirmed = auto_confirms(self.config, terms)
+        try:
+            booking = await tx.bookings.add(
+                slot=slot,
+                pupil_id=pupil.id,
+                pupil_name=found.pupil_name,
+                specialist_kind=found.specialist_kind,
+                plan_id=plan_id,
+                kind=measure.kind,
+                subject=measure.subject,
+                booked_by=actor.telegram_id,
+                state=BookingState.CONFIRMED if confirmed else BookingState.REQUESTED,
+                note=note,
+                call_link=sessions.new_call_link(self.config) if confirmed else "",
+                now=now,
+                channel=channel,
             )
-            slot, measure, terms = found.slot, found.measure, found.terms
-            if slot is None:
-                if found.open_booking_id is not None and found.open_booking_pupil == pupil.id:
-                    existing = await sessions.reload(tx, found.open_booking_id)
-                    return Change(booking=existing, event=BookingEvent.ALREADY)
-                raise SlotTaken() if found.taken else SlotGone()
-            if measure is None:
-                raise NotInPlan()
-            if channel == Channel.CHAT and measure.kind != MeasureKind.EMOTIONAL_SUPPORT:
-                raise NotAllowed()
-            assert terms is not None and found.specialist_kind is not None  # noqa: S101
-            check_times(self.config, slot, now)
-            plan_id = check_terms(self.config, terms, measure.kind, slot)
-            confirmed = auto_confirms(self.config, terms)
-            try:
-                booking = await tx.bookings.add(
-                    slot=slot,
-                    pupil_id=pupil.id,
-                    pupil_name=found.pupil_name,
-                    specialist_kind=found.specialist_kind,
-                    plan_id=plan_id,
-                    kind=measure.kind,
-                    subject=measure.subject,
-                    booked_by=actor.telegram_id,
-                    state=BookingState.CONFIRMED if confirmed else BookingState.REQUESTED,
-                    note=note,
-                    call_link=sessions.new_call_link(self.config) if confirmed else "",
-                    now=now,
-                    channel=channel,
-                )
-            except sqlite3.IntegrityError:
-                raise SlotTaken() from None
-            event = BookingEvent.CONFIRMED if confirmed else BookingEvent.REQUESTED
-            items = sessions.notices(booking, actor, event, parties, now)
-            if confirmed:
-                items = [
-                    *await sessions.session_items(
-                        tx, self.reminders, self.config, booking, parties, now
-                    ),
-                    *items,
-                ]
-            await self.reminders.plan(tx, items)
-            await sessions.audit_reads(tx, actor, now, [pupil.id])
-            return Change(booking=booking, event=event)
+        except sqlite3.IntegrityError:
+            raise SlotTaken() from None
+        event = BookingEvent.CONFIRMED if confirmed else BookingEvent.REQUESTED
+        items = sessions.notices(booking, actor, event, parties, now)
+        if confirmed:
+            items = [
+                *await sessions.session_items(
+                    tx, self.reminders, self.config, booking, parties, now
+                ),
+                *items,
+            ]
+        await self.reminders.plan(tx, items)
+        await sessions.audit_reads(tx, actor, now, [pupil.id])
+        return Change(booking=booking, event=event)
 
     async def my_bookings(self, actor: Actor) -> list[Booking]:
         """Upcoming and recent sessions of the pupils this account books for."""
@@ -234,13 +255,6 @@ class BookingService(ConsultationsBase):
             await sessions.audit_reads(tx, actor, now, [booking.pupil_id])
         return booking
 
-    async def confirmed_booking(self, actor: Actor, booking_id: int) -> Booking:
-        """A confirmed session of the actor's (for its calendar file)."""
-        booking = await self.booking(actor, booking_id)
-        if booking.state != BookingState.CONFIRMED:
-            raise BookingChanged()
-        return booking
-
     async def cancel(self, actor: Actor, booking_id: int) -> Change:
         """Cancel a session of the pupil's, within the cut-off; the time is free again."""
         now = self.clock.now()
@@ -248,17 +262,11 @@ class BookingService(ConsultationsBase):
             booking = await sessions.load_pupil_side(tx, actor, booking_id)
             if not booking.is_open or booking.starts_at <= now:
                 raise BookingChanged()
-            self._check_cutoff(booking, now)
+            self.check_cutoff(booking, now)
             ending = (BookingState.CANCELLED, BookingEvent.CANCELLED)
             return await sessions.end(
                 tx, self.reminders, booking, actor, ending, SlotState.FREE, now
             )
-
-    def _check_cutoff(self, booking: Booking, now: datetime) -> None:
-        if booking.state == BookingState.CONFIRMED and booking.starts_at - now < timedelta(
-            hours=self.config.change_cutoff_hours
-        ):
-            raise TooLateToChange(hours=self.config.change_cutoff_hours)
 
     async def move_options(self, actor: Actor, booking_id: int, page: int = 0) -> list[Slot]:
         """Free slots of the same specialist the booking could move to."""
@@ -267,7 +275,7 @@ class BookingService(ConsultationsBase):
             booking = await sessions.load_pupil_side(tx, actor, booking_id)
             if not booking.is_open or booking.starts_at <= now:
                 raise BookingChanged()
-            self._check_cutoff(booking, now)
+            self.check_cutoff(booking, now)
             start, end = self.window(now)
             size = self.config.slots_per_page
             return await tx.slots.free_slots(
@@ -283,7 +291,7 @@ class BookingService(ConsultationsBase):
                 return Change(booking=booking, event=BookingEvent.ALREADY)
             if booking.state not in (BookingState.REQUESTED, BookingState.CONFIRMED):
                 raise BookingChanged()
-            self._check_cutoff(booking, now)
+            self.check_cutoff(booking, now)
             slot = await tx.slots.get_slot(slot_id)
             if slot is None or slot.specialist_id != booking.specialist_id:
                 raise SlotGone()

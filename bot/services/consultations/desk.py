@@ -43,12 +43,13 @@ class DeskService(ConsultationsBase):
     """The specialist's side: the inbox, accepting, declining, proposing, the day."""
 
     async def inbox(self, actor: Actor) -> list[Booking]:
-        """Requests waiting for an answer: urgent emotional-support ones first (🔴)."""
-        specialist_id = actor.require_specialist()
+        """Requests waiting for an answer (every school's): urgent emotional-support ones
+        first (🔴)."""
+        ids = actor.require_specialist_ids()
         now = self.clock.now()
         async with self.uow.read() as tx:
             found = await tx.bookings.bookings_of_specialist(
-                specialist_id,
+                ids,
                 now,
                 now + timedelta(days=self.config.horizon_days + 1),
                 (BookingState.REQUESTED,),
@@ -58,14 +59,14 @@ class DeskService(ConsultationsBase):
         return found
 
     async def agenda(self, actor: Actor, days: int = 1) -> list[Booking]:
-        """Sessions from the start of today (Riga) for ``days`` days."""
-        specialist_id = actor.require_specialist()
+        """Sessions (every school's) from the start of today (Riga) for ``days`` days."""
+        ids = actor.require_specialist_ids()
         now = self.clock.now()
         start = riga_midnight(riga_day(now))
         end = riga_midnight(riga_day(now) + timedelta(days=days))
         async with self.uow.read() as tx:
             found = await tx.bookings.bookings_of_specialist(
-                specialist_id,
+                ids,
                 start,
                 end,
                 AGENDA_STATES,
@@ -144,10 +145,11 @@ class DeskService(ConsultationsBase):
                 tx, self.reminders, booking, actor, ending, SlotState.WITHDRAWN, now, reason
             )
             if late:
-                await self._alert_coordinators(tx, booking, now)
+                await self.alert_coordinators(tx, booking, now)
             return change
 
-    async def _alert_coordinators(self, tx: Tx, booking: Booking, now: datetime) -> None:
+    async def alert_coordinators(self, tx: Tx, booking: Booking, now: datetime) -> None:
+        """Tell the school's coordinators of a late cancellation, in ``tx``."""
         pupil = await tx.people.pupil(booking.pupil_id)
         if pupil is None:
             return

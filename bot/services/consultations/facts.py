@@ -21,6 +21,7 @@ from bot.domain.consultations import (
     SessionSoon,
 )
 from bot.domain.dates import riga_midnight
+from bot.domain.models import Role
 from bot.domain.reminders import (
     AgendaPayload,
     BookingPayload,
@@ -66,13 +67,22 @@ class ConsultationFacts:
         async with self.uow.read() as tx:
             return await tx.bookings.get_booking(payload.booking_id)
 
+    async def _several_schools(self, reminder: Reminder) -> bool:
+        """Whether the recipient is a specialist working in several schools."""
+        if reminder.role != Role.SPECIALIST:
+            return False
+        async with self.uow.read() as tx:
+            actor = await tx.accounts.actor(reminder.chat_id)
+        return actor is not None and len(actor.specialist_ids) > 1
+
     async def session(self, reminder: Reminder) -> Fact | None:
         booking = await self._booking(reminder)
         if booking is None or booking.state != BookingState.CONFIRMED:
             return None
         if booking.starts_at <= self.clock.now():
             return None
-        return SessionSoon(booking=booking, role=reminder.role)
+        several = await self._several_schools(reminder)
+        return SessionSoon(booking=booking, role=reminder.role, school_shown=several)
 
     async def evidence(self, reminder: Reminder) -> Fact | None:
         booking = await self._booking(reminder)
@@ -88,8 +98,11 @@ class ConsultationFacts:
             return None
         now = self.clock.now()
         async with self.uow.read() as tx:
+            # The day of the person: the sessions of every school they work in.
+            actor = await tx.accounts.actor(reminder.chat_id)
+            ids = actor.specialist_ids if actor and actor.specialist_ids else ()
             found = await tx.bookings.bookings_of_specialist(
-                payload.specialist_id,
+                ids or (payload.specialist_id,),
                 max(riga_midnight(payload.day), now),
                 riga_midnight(payload.day + timedelta(days=1)),
                 (BookingState.CONFIRMED,),
@@ -97,7 +110,11 @@ class ConsultationFacts:
             )
         if not found:
             return None
-        return DayAgenda(day=payload.day, bookings=tuple(sorted(found, key=lambda b: b.starts_at)))
+        return DayAgenda(
+            day=payload.day,
+            bookings=tuple(sorted(found, key=lambda b: b.starts_at)),
+            school_shown=len(ids) > 1,
+        )
 
     async def notice(self, reminder: Reminder) -> Fact | None:
         payload = reminder.payload
@@ -110,7 +127,8 @@ class ConsultationFacts:
         booking = await self._booking(reminder)
         if booking is None or (event in STILL and booking.state not in STILL[event]):
             return None
-        return BookingNotice(booking=booking, event=event, role=reminder.role)
+        several = await self._several_schools(reminder)
+        return BookingNotice(booking=booking, event=event, role=reminder.role, school_shown=several)
 
     async def late_cancel(self, reminder: Reminder) -> Fact | None:
         payload = reminder.payload

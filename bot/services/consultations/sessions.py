@@ -24,6 +24,7 @@ from bot.domain.reminders import (
     Recipient,
     ReminderKind,
 )
+from bot.services.consultations import calendar_updates
 from bot.services.reminders.planner import ReminderService
 from storage.uow import Tx
 
@@ -188,7 +189,8 @@ async def session_items(
                 chat_id=recipient.chat_id,
                 role=recipient.role,
                 kind=ReminderKind.AGENDA,
-                ref=f"agenda:{booking.specialist_id}:{day.isoformat()}",
+                # One agenda a day per account, whichever school's session planned it.
+                ref=f"agenda:{day.isoformat()}",
                 due_at=agenda_at,
                 not_after=riga_midnight(day + timedelta(days=1)),
                 payload=AgendaPayload(specialist_id=booking.specialist_id, day=day),
@@ -213,6 +215,7 @@ async def announce(
     if event in ANNOUNCED:
         everyone = parties if parties is not None else await tx.bookings.parties(booking)
         await reminders.plan(tx, notices(booking, actor, event, everyone, now))
+        await calendar_updates.plan_updates(tx, reminders, booking, event, everyone, now)
     return Change(booking=booking, event=event)
 
 

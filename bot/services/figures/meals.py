@@ -30,7 +30,8 @@ class MealFigures:
     ) -> list[WeekFigures]:
         """The figures of one school (or every school) for one week (this week by default)."""
         week = week or week_of(riga_day(self.clock.now()))
-        async with self.uow.read() as tx:
+        # Off the event loop: a region's figures read for every school.
+        async with self.uow.read(heavy=True) as tx:
             if school_id is not None:
                 if await tx.people.school(school_id) is None:
                     raise NotFound(what=f"school {school_id}")

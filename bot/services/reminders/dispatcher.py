@@ -28,6 +28,10 @@ AUDIT: a message that shows a pupil's data (``Fact.pupils_shown``) to someone ot
 the pupil is a read, written to the audit log in the transaction that marks it sent, so
 only what Telegram accepted is audited; loaders and renderers write nothing.
 
+FAMILY: a message about a pupil goes to a pupil's or parent's chat only if that account
+still acts for the pupil when it is sent (unlinked, marked as left or no longer the
+child's parent since it was planned: the row is cancelled).
+
 Rates: at most ``rate_per_second`` sends a second overall and one a chat every
 ``per_chat_seconds`` (see :class:`~bot.services.pacing.Pacer`). In production PTB's
 ``AIORateLimiter`` also sits under ``bot.send_message``: it keeps the overall 30/s
@@ -282,6 +286,12 @@ class Dispatcher:
             return None
         if fact is None:
             self._drop(reminder, "expired", "nothing to say any more", report, outcomes)
+            return None
+        shown = set(fact.pupils_shown())
+        if reminder.role in (Role.PUPIL, Role.GUARDIAN) and not shown <= chat.family_pupils:
+            # Unlinked, marked as left, or no longer the child's parent since it was planned:
+            # a message about a child reaches only those who act for the child now.
+            self._drop(reminder, "cancelled", "no longer acts for the pupil", report, outcomes)
             return None
         return fact
 
