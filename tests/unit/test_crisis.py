@@ -310,3 +310,46 @@ def test_an_excluded_form_leaves_the_group() -> None:
     )
     assert detector.detect("want dying") is not None
     assert detector.detect("want dice") is None
+
+
+# Short messages: a threat reported with an apostrophe, a jump said alone, cutting that
+# will not stop, someone who will not wake; each with the everyday sentence it must
+# leave alone.
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("he said he'll kill me", DANGER),
+        ("he'll kill me", DANGER),
+        ("dad said when he comes home he'll kill me", DANGER),
+        ("отец сказал что когда придёт домой убьёт меня", DANGER),
+        ("patēvs teica, ka mani nogalinās", DANGER),
+        ("he hits me and says he'll kill me if i tell", DANGER),
+        ("i'm going to jump", SUICIDE),
+        ("i can't stop cutting", SELF_HARM),
+        ("не могу перестать резаться", SELF_HARM),
+        ("she is not waking up", DANGER),
+        ("brālis neelpo", DANGER),
+    ],
+)  # fmt: skip
+def test_short_messages_alert(
+    detector: CrisisDetector, text: str, category: CrisisCategory
+) -> None:
+    found = detector.detect(text)
+    assert found is not None and category in found.categories, found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mum said she'd kill me if i lose my keys again",
+        "he'll kill me if he sees my grades",
+        "мама меня убьёт за эту оценку",
+        "i'm going to jump rope in pe",
+        "i will jump from happiness, i got a 10",
+        "i can't stop cutting out pictures for the poster",
+        "my brother is not waking up for school again",
+        "I was laughing so hard I wasn't breathing",
+    ],
+)
+def test_short_everyday_messages_stay_quiet(detector: CrisisDetector, text: str) -> None:
+    assert detector.detect(text) is None
