@@ -150,14 +150,16 @@ def _crisis_check(services: Services) -> Callable[[Update], bool]:
     The sender's own message or edit only: for a button press, ``effective_message`` is
     the bot's own message, which must not count.
     """
-    detector = services.care.detector
+    # Compiled while the bot starts; the first message waits for it if it comes sooner.
+    care = services.care
+    care.compile_in_background()
 
     def urgent(update: Update) -> bool:
         message = update.message or update.edited_message
         if message is None or message.chat.type != ChatType.PRIVATE:
             return False
         text = message.text or message.caption
-        return text is not None and detector.detect(text) is not None
+        return text is not None and care.detector.detect(text) is not None
 
     return urgent
 

@@ -11,9 +11,9 @@ restart loses nothing. By night nothing escalates unless ``care.escalate_at_nigh
 
 from __future__ import annotations
 
-import functools
 import logging
 import sqlite3
+import threading
 from collections import defaultdict
 from datetime import datetime, timedelta
 
@@ -70,12 +70,32 @@ class CareService:
         self.config = config
         self.reminders = reminders
         self.quiet = quiet
+        self._detector: CrisisDetector | None = None
+        self._detector_lock = threading.Lock()
 
-    @functools.cached_property
+    @property
     def detector(self) -> CrisisDetector:
-        """Compiled on first use (a few tenths of a second): the bot asks for it while it
-        is built (bot/app.py), commands that never read a message never pay for it."""
-        return CrisisDetector(self.config.word_lists(), learned=self.config.learned)
+        """The crisis rules, compiled once on first use (about half a second).
+
+        Commands that never read a message never pay for it; the bot starts compiling on
+        a thread of its own while it starts (:meth:`compile_in_background`), so a message
+        that arrives in that first half second waits for it, and none is read without it.
+        """
+        detector = self._detector
+        if detector is None:
+            with self._detector_lock:
+                if self._detector is None:
+                    self._detector = CrisisDetector(
+                        self.config.word_lists(), learned=self.config.learned
+                    )
+                detector = self._detector
+        return detector
+
+    def compile_in_background(self) -> threading.Thread:
+        """Start compiling :attr:`detector` on a thread, so that start-up need not wait."""
+        thread = threading.Thread(target=lambda: self.detector, name="crisis-rules", daemon=True)
+        thread.start()
+        return thread
 
     def register(self, reminders: ReminderService) -> None:
         reminders.register(ReminderKind.CRISIS_ALERT, self.alert_fact)
