@@ -290,6 +290,11 @@ class CareConfig(_Section):
             raise ValueError(f"cannot be filled in ({exc})") from None
         return value
 
+    def rules_source(self) -> str:
+        """Everything :meth:`word_lists` reads besides the shipped files, as one text."""
+        words = self.words_file.read_text(encoding="utf-8") if self.words_file else ""
+        return f"{words}\0{self.extra_words.model_dump_json()}"
+
     def word_lists(self) -> RuleSet:
         """The crisis rules in force: the file's (or the shipped ones) plus ``extra_words``."""
         base = load_rules_file(self.words_file) if self.words_file else default_rules()

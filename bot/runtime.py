@@ -117,7 +117,9 @@ class Services:
         availability = AvailabilityService(uow, clock, config.booking)
         consultations = (uow, clock, config.booking, reminders, availability)
         deliveries = DeliveryService(uow, clock, config.meals, reminders, rules)
-        care = CareService(uow, clock, config.care, reminders, reminders.quiet)
+        # The compiled crisis rules are kept next to the database for the next start.
+        rules_cache = config.database.path.with_name(f"{config.database.path.name}.crisis-rules")
+        care = CareService(uow, clock, config.care, reminders, reminders.quiet, rules_cache)
         relay = RelayService(uow, clock, config.care, reminders)
         claims = ClaimsService(uow, clock, reminders, questions)
         # What each kind of reminder is about at send time: one loader per kind.

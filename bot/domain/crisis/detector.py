@@ -49,7 +49,10 @@ class _Found:
     languages: int
 
 
-def _lexicon(rules: RuleSet, forms: Forms | None, near_words: frozenset[str] | None) -> Lexicon:
+def compile_lexicon(
+    rules: RuleSet, forms: Forms | None = None, near_words: frozenset[str] | None = None
+) -> Lexicon:
+    """The words of ``rules`` compiled; ``forms`` and ``near_words``: the shipped tables."""
     lexicon = Lexicon(
         rules,
         forms_for(words_needing_forms(rules)) if forms is None else forms,
@@ -64,7 +67,7 @@ def _lexicon(rules: RuleSet, forms: Forms | None, near_words: frozenset[str] | N
 @functools.lru_cache(maxsize=4)
 def _shipped_lexicon(rules_json: str) -> Lexicon:
     """Compiled once per rule set: every detector of the same rules shares it (tests)."""
-    return _lexicon(RuleSet.model_validate_json(rules_json), None, None)
+    return compile_lexicon(RuleSet.model_validate_json(rules_json))
 
 
 class CrisisDetector:
@@ -77,17 +80,21 @@ class CrisisDetector:
         near_words: frozenset[str] | None = None,
         *,
         learned: bool = False,
+        lexicon: Lexicon | None = None,
     ) -> None:
         """Compile ``rules``; ``forms`` and ``near_words`` default to the shipped tables.
 
         With ``learned``, the learned net (:mod:`bot.domain.crisis.learned`) looks at
-        what the rules let pass.
+        what the rules let pass. ``lexicon``: ``rules`` already compiled (see
+        :mod:`bot.domain.crisis.compiled`).
         """
         self._net = shipped_model() if learned else None
-        if forms is None and near_words is None:
+        if lexicon is not None:
+            self._lexicon = lexicon
+        elif forms is None and near_words is None:
             self._lexicon = _shipped_lexicon(rules.model_dump_json())
         else:
-            self._lexicon = _lexicon(rules, forms, near_words)
+            self._lexicon = compile_lexicon(rules, forms, near_words)
         slots = self._lexicon.group_slots
         self._rules: list[_Rule] = []
         for category in rules.terms:

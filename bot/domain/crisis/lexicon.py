@@ -20,6 +20,8 @@ from bot.domain.crisis.typos import TypoIndex, WordKey
 LANGUAGE_BITS = {language: 1 << index for index, language in enumerate(LANGUAGES)}
 ALL_LANGUAGES = sum(LANGUAGE_BITS.values())
 _CACHE_SIZE = 50_000
+# Raised whenever what Lexicon.state() holds, or how the tables are made, changes.
+_STATE_VERSION = 1
 # Russian words this short in Latin letters are English or Latvian words ("on", "a").
 _LATIN_MIN = 3
 # "8th floor" is a number too
@@ -194,10 +196,60 @@ class Lexicon:
         self._latin = _freeze(built.latin)
         built.latin.clear()
         self._latin_stems = _freeze(built.latin_stems)
-        self.typos = TypoIndex(built.typo_keys, itertools.chain(near_words, built.excluded))
+        self._excluded = tuple(sorted(built.excluded))
+        self._finish(built.typo_keys, near_words)
+
+    def _finish(self, typo_keys: Iterable[str], near_words: Iterable[str]) -> None:
+        # The typo index keeps hashes, which differ from process to process: it is made
+        # again each time, never stored.
+        self.typos = TypoIndex(typo_keys, itertools.chain(near_words, self._excluded))
         self._stem_lengths = sorted({len(stem) for stem in self._stems})
         self._latin_stem_lengths = sorted({len(stem) for stem in self._latin_stems})
         self._cache: dict[str, tuple[Hit, ...]] = {}
+
+    def state(self) -> tuple[object, ...]:
+        """What was compiled, in plain tuples and dicts (for :mod:`marshal`), typos aside."""
+        phrases = {
+            slot: tuple((p.group, p.slots, p.languages) for p in found)
+            for slot, found in self.phrases.items()
+        }
+        return (
+            _STATE_VERSION, self.group_slots, phrases, self._prefixes, tuple(self._numbers),
+            self._exact, self._stems, self._latin, self._latin_stems,
+            tuple(sorted(self.typos.keys)), self._excluded,
+        )  # fmt: skip
+
+    @classmethod
+    def from_state(cls, state: object, near_words: Iterable[str]) -> Lexicon:
+        """A lexicon from :meth:`state`; ValueError if ``state`` is not one of this version."""
+        if not (isinstance(state, tuple) and len(state) == 11 and state[0] == _STATE_VERSION):
+            raise ValueError("not a compiled lexicon of this version")
+        _, slots, phrases, prefixes, numbers, exact, stems, latin, latin_stems, keys, excluded = (
+            state
+        )
+        tables = (exact, stems, latin, latin_stems)
+        if not (
+            isinstance(slots, dict)
+            and isinstance(phrases, dict)
+            and isinstance(prefixes, tuple)
+            and isinstance(numbers, tuple)
+            and all(isinstance(table, dict) for table in tables)
+            and isinstance(keys, tuple)
+            and isinstance(excluded, tuple)
+        ):
+            raise ValueError("a compiled lexicon of the wrong shape")
+        lexicon = cls.__new__(cls)
+        lexicon.group_slots = slots
+        lexicon.phrases = {
+            slot: [Phrase(group, tuple(words), languages) for group, words, languages in found]
+            for slot, found in phrases.items()
+        }
+        lexicon._prefixes = prefixes
+        lexicon._numbers = [(least, slot) for least, slot in numbers]
+        lexicon._exact, lexicon._stems, lexicon._latin, lexicon._latin_stems = tables
+        lexicon._excluded = excluded
+        lexicon._finish(keys, near_words)
+        return lexicon
 
     def lookup(self, word: str) -> tuple[Hit, ...]:
         """The groups a folded word belongs to; cached, as pupils repeat their words."""
