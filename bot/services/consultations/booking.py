@@ -6,7 +6,6 @@ whatever the buttons said.
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date, datetime, time, timedelta
 
 from bot.clock import Clock
@@ -206,24 +205,21 @@ class BookingService(ConsultationsBase):
         check_times(self.config, slot, now)
         plan_id = check_terms(self.config, terms, measure.kind, slot)
         confirmed = auto_confirms(self.config, terms)
-        try:
-            booking = await tx.bookings.add(
-                slot=slot,
-                pupil_id=pupil.id,
-                pupil_name=found.pupil_name,
-                specialist_kind=found.specialist_kind,
-                plan_id=plan_id,
-                kind=measure.kind,
-                subject=measure.subject,
-                booked_by=actor.telegram_id,
-                state=BookingState.CONFIRMED if confirmed else BookingState.REQUESTED,
-                note=note,
-                call_link=sessions.new_call_link(self.config) if confirmed else "",
-                now=now,
-                channel=channel,
-            )
-        except sqlite3.IntegrityError:
-            raise SlotTaken() from None
+        booking = await sessions.add_booking(
+            tx,
+            self.config,
+            actor,
+            slot=slot,
+            pupil_id=pupil.id,
+            pupil_name=found.pupil_name,
+            specialist_kind=found.specialist_kind,
+            plan_id=plan_id,
+            measure=measure,
+            confirmed=confirmed,
+            note=note,
+            now=now,
+            channel=channel,
+        )
         event = BookingEvent.CONFIRMED if confirmed else BookingEvent.REQUESTED
         items = sessions.notices(booking, actor, event, parties, now)
         if confirmed:

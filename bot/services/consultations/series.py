@@ -11,7 +11,6 @@ whose time is not free. One session alone is moved or cancelled on the usual scr
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -166,24 +165,21 @@ class SeriesService(ConsultationsBase):
                     break
                 confirmed = auto_confirms(self.config, terms)
                 parties = who
-                try:
-                    booking = await tx.bookings.add(
-                        slot=slot,
-                        pupil_id=pupil.id,
-                        pupil_name=taken.pupil_name,
-                        specialist_kind=kind,
-                        plan_id=plan_id,
-                        kind=measure.kind,
-                        subject=measure.subject,
-                        booked_by=actor.telegram_id,
-                        state=BookingState.CONFIRMED if confirmed else BookingState.REQUESTED,
-                        note=note,
-                        call_link=sessions.new_call_link(self.config) if confirmed else "",
-                        now=now,
-                        channel=channel,
-                    )
-                except sqlite3.IntegrityError:
-                    raise SlotTaken() from None
+                booking = await sessions.add_booking(
+                    tx,
+                    self.config,
+                    actor,
+                    slot=slot,
+                    pupil_id=pupil.id,
+                    pupil_name=taken.pupil_name,
+                    specialist_kind=kind,
+                    plan_id=plan_id,
+                    measure=measure,
+                    confirmed=confirmed,
+                    note=note,
+                    now=now,
+                    channel=channel,
+                )
                 booked.append(booking)
             if not booked:
                 raise NothingToBook()

@@ -8,14 +8,24 @@ the change's own transaction (:func:`announce`), so no network error can lose a 
 from __future__ import annotations
 
 import secrets
+import sqlite3
 from datetime import datetime, time, timedelta
 
 from bot.config import BookingConfig
 from bot.domain.actor import Actor
-from bot.domain.consultations import Booking, BookingEvent, BookingState, Change, SlotState
+from bot.domain.consultations import (
+    Booking,
+    BookingEvent,
+    BookingState,
+    Change,
+    Channel,
+    Slot,
+    SlotState,
+    SlotTaken,
+)
 from bot.domain.dates import RIGA, riga_day, riga_midnight
 from bot.domain.errors import NotAllowed
-from bot.domain.models import Role
+from bot.domain.models import PlanMeasure, Role, SpecialistKind
 from bot.domain.reminders import (
     AgendaPayload,
     BookingPayload,
@@ -92,6 +102,47 @@ async def audit_reads(tx: Tx, actor: Actor, now: datetime, pupil_ids: list[int])
 def new_call_link(config: BookingConfig) -> str:
     # An unguessable room: 128 bits, so only those who are sent the link can join.
     return config.call_link_template.format(room=secrets.token_urlsafe(16))
+
+
+async def add_booking(
+    tx: Tx,
+    config: BookingConfig,
+    actor: Actor,
+    *,
+    slot: Slot,
+    pupil_id: int,
+    pupil_name: str,
+    specialist_kind: SpecialistKind,
+    plan_id: int,
+    measure: PlanMeasure,
+    confirmed: bool,
+    note: str,
+    now: datetime,
+    channel: Channel,
+) -> Booking:
+    """The booking of ``slot`` for the pupil: confirmed (with a call link) or requested.
+
+    Every way into a booking (one press, a series) inserts it here, after the same rule
+    checks. SlotTaken if someone else's booking took the slot meanwhile.
+    """
+    try:
+        return await tx.bookings.add(
+            slot=slot,
+            pupil_id=pupil_id,
+            pupil_name=pupil_name,
+            specialist_kind=specialist_kind,
+            plan_id=plan_id,
+            kind=measure.kind,
+            subject=measure.subject,
+            booked_by=actor.telegram_id,
+            state=BookingState.CONFIRMED if confirmed else BookingState.REQUESTED,
+            note=note,
+            call_link=new_call_link(config) if confirmed else "",
+            now=now,
+            channel=channel,
+        )
+    except sqlite3.IntegrityError:
+        raise SlotTaken() from None
 
 
 async def confirm(
