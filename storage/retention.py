@@ -1,6 +1,6 @@
 """The nightly pass's statements: what is past its period is deleted or blanked.
 
-What each table keeps and for how long is written in ``storage/data_map.py``.
+What each table keeps and for how long is written in ``storage/data_map/tables.py``.
 """
 
 from __future__ import annotations

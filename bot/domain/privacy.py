@@ -161,7 +161,8 @@ class MyExport(MyData):
     address, phone and dietary note and each delivery, the claims and internship days,
     and who read the children's data. For anyone: what they wrote that alerted someone,
     their relayed conversations, the calendar files they were given, and (a coordinator)
-    the messages they sent to families. ``storage/data_map.py`` says which table goes where.
+    the messages they sent to families. ``storage/data_map/tables.py`` says which table
+    goes where.
     """
 
     plans: tuple[SupportPlan, ...] = ()

@@ -4,8 +4,8 @@
 defaults): free text (notes, reasons, a stopped meal confirmation's address and phone),
 reminders done with, audit rows, records of words of crisis, alerts and relayed
 conversations, closed places in line, calendar copies of sessions that are over,
-messages to families, accounts that never linked (``storage/data_map.py`` lists every
-table and what is kept of it). Link codes go when they expire (an expired code
+messages to families, accounts that never linked (``storage/data_map/tables.py`` lists
+every table and what is kept of it). Link codes go when they expire (an expired code
 answers like a wrong one, so there is nothing to keep it for), and wrong tries once no
 throttle looks at them any more.
 """

@@ -1,84 +1,8 @@
-"""Where the bot keeps anything about a person, and how each place is treated.
-
-One entry per table of the database: the columns that point to a person (a Telegram
-account, a pupil, a parent, a specialist, a name, an address or phone, words someone
-typed), what erasing an account (GDPR art. 17) does to each, in which part of a person's
-export (art. 15, 20) the rows go, and how long they are kept (``[privacy]``).
-
-It is the checked source of truth: ``tests/storage/test_data_map.py`` fails if a table or
-a column that looks personal is not here, if a key or an export part named here does not
-exist, or if the README's table leaves a table out. The generic parts of erasure
-(:data:`ACCOUNT_COLUMNS`) and of retention (:data:`FREE_TEXT`) are read from it.
-"""
+"""Every table of the database, what in it points to a person, and how it is treated."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import StrEnum
-
-
-class About(StrEnum):
-    """What a column points to."""
-
-    ACCOUNT = "a Telegram account (its id)"
-    KEYED_ACCOUNT = "an HMAC of a Telegram id under the server's key"
-    PUPIL = "a pupil (the bot's id)"
-    GUARDIAN = "a parent or guardian (the bot's id)"
-    SPECIALIST = "a specialist (the bot's id)"
-    PERSON = "a person of the role in the row (the bot's id)"
-    PUPILS = "pupils (a list of the bot's ids, or 'pupil:<id>')"
-    NAME = "a person's name"
-    CONTACT = "an address or a phone number"
-    WORDS = "words a person typed"
-    FILE = "a file a person sent (Telegram's file id)"
-    PREFERENCE = "a person's own choice (language, settings, times that suit)"
-    NOTHING = "nothing about a person (the name only looks like it)"
-
-
-class Erase(StrEnum):
-    """What erasing the account does to the column, in the rows that name it."""
-
-    DELETE = "the row is deleted (or cascades with the account)"
-    SET = "set to the column's blank value where it holds the account's id (generic)"
-    BLANK = "blanked by the erasing code named in the note"
-    KEEP = "kept: the school's register or record, naming no account"
-
-
-@dataclass(frozen=True)
-class Col:
-    """One column that points to a person."""
-
-    name: str
-    about: About
-    erase: Erase
-    blank: str = ""  # the SQL value of an erased account's id, for Erase.SET
-    text_until: str = ""  # free text blanked [privacy] free_text_retention_days after this
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class Prune:
-    """Rows deleted (or columns blanked) by the nightly pass after ``key`` days."""
-
-    key: str  # a field of bot.config.PrivacyConfig, or one of OTHER_KEYS
-    what: str
-
-
-@dataclass(frozen=True)
-class Keep:
-    """Rows kept until the school removes them, and why."""
-
-    why: str
-
-
-@dataclass(frozen=True)
-class Table:
-    name: str
-    columns: tuple[Col, ...]
-    export: str  # the field of bot.domain.privacy.MyExport the rows go in; "" if none
-    export_note: str  # to whom, or why not exported
-    kept: tuple[Prune | Keep, ...]
-
+from storage.data_map.kinds import About, Col, Erase, Keep, Prune, Table
 
 # Keys of other sections that bound how long something is kept.
 OTHER_KEYS = {"code_ttl_hours": "linking", "lockout_minutes": "linking"}
@@ -455,24 +379,4 @@ TABLES: tuple[Table, ...] = (
         "the account that was given the file",
         (Prune("calendar_copy_retention_days", "copies of sessions that are over"),),
     ),
-)
-
-
-BY_NAME = {table.name: table for table in TABLES}
-
-# Every column that holds the Telegram id of whoever acted, with what it becomes when
-# that account is erased: the rows stay (the school's records), naming nobody.
-ACCOUNT_COLUMNS: tuple[tuple[str, str, str], ...] = tuple(
-    (table.name, col.name, col.blank)
-    for table in TABLES
-    for col in table.columns
-    if col.erase is Erase.SET
-)
-
-# Free text blanked after [privacy] free_text_retention_days: (table, columns, the time
-# after which it is no longer needed).
-FREE_TEXT: tuple[tuple[str, tuple[str, ...], str], ...] = tuple(
-    (table.name, tuple(c.name for c in cols), cols[0].text_until)
-    for table in TABLES
-    if (cols := [c for c in table.columns if c.text_until])
 )
