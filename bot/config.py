@@ -133,6 +133,10 @@ class PrivacyConfig(_Section):
     audit_retention_days: int = Field(default=730, ge=1)
     crisis_event_retention_days: int = Field(default=365, ge=1)
     unlinked_account_days: int = Field(default=30, ge=1)
+    care_retention_days: int = Field(default=365, ge=1)
+    waitlist_retention_days: int = Field(default=90, ge=1)
+    calendar_copy_retention_days: int = Field(default=30, ge=1)
+    broadcast_retention_days: int = Field(default=30, ge=1)
 
 
 class BookingConfig(_Section):

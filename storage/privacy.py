@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import date
+from datetime import date, datetime
 
 from bot.domain.models import Pupil, Role
-from bot.domain.privacy import AuditRead, CrisisRecord
+from bot.domain.privacy import (
+    AlertRecord,
+    AuditRead,
+    BroadcastRecord,
+    CalendarCopyRecord,
+    CrisisRecord,
+    InternshipDayRecord,
+    MealDeliveryRecord,
+    OfferRecord,
+    SeriesRecord,
+    WaitlistRecord,
+)
+from storage.data_map import ACCOUNT_COLUMNS
 from storage.db import Repo, from_db_time, marks
 
 # What stands in for an erased parent's address and phone on a stopped meal confirmation
@@ -14,20 +26,11 @@ from storage.db import Repo, from_db_time, marks
 ERASED_ADDRESS = "-----"
 ERASED_PHONE = "+37100000000"
 
-# Every column that holds a Telegram id of whoever acted, and what it becomes on erasure.
-# The rows stay: they are the school's records (a session, a delivery, a claim).
-_ACTORS = (
-    ("bookings", "booked_by", "0"),
-    ("bookings", "evidence_by", "NULL"),
-    ("meal_deliveries", "marked_by", "NULL"),
-    ("transport_claims", "submitted_by", "0"),
-    ("transport_claims", "decided_by", "NULL"),
-    ("link_codes", "used_by", "NULL"),
-    ("audit_log", "actor_telegram_id", "NULL"),
-    ("crisis_events", "telegram_id", "0"),
-    ("waitlist", "joined_by", "0"),
-    ("series", "booked_by", "0"),
-)
+_PENDING = "('pending', 'sending')"
+
+
+def _time(text: str | None) -> datetime | None:
+    return from_db_time(text) if text else None
 
 
 class PrivacyRepo(Repo):
@@ -37,9 +40,21 @@ class PrivacyRepo(Repo):
         Run inside the erasing transaction: the notes it wrote are blanked, the meal
         confirmations it gave are stopped and blanked (their deliveries not yet made are
         withdrawn), every message to it is deleted, and each column that named it as the
-        one who acted names nobody. Its links and settings go with the account row.
+        one who acted names nobody (``storage.data_map.ACCOUNT_COLUMNS``). Its links,
+        settings and calendar copies go with the account row; a reason it gave for a claim
+        and the messages it sent to families that are all delivered go too.
         """
         await self.run("UPDATE bookings SET note = '' WHERE booked_by = ?", (telegram_id,))
+        await self.run(
+            "UPDATE transport_claims SET reason = '' WHERE decided_by = ?", (telegram_id,)
+        )
+        # A message to families goes once all its copies were sent; until then it stays
+        # (naming nobody) for the copies still to go.
+        await self.run(
+            "DELETE FROM broadcasts WHERE sent_by = ? AND NOT EXISTS (SELECT 1 FROM reminders r"  # noqa: S608 - a constant
+            f" WHERE r.ref = 'broadcast:' || broadcasts.id AND r.state IN {_PENDING})",
+            (telegram_id,),
+        )
         subscriptions = "SELECT id FROM meal_subscriptions WHERE created_by = ?"
         await self.run(
             f"DELETE FROM meal_deliveries WHERE state = 'planned' AND day >= ?"  # noqa: S608 - a constant
@@ -54,7 +69,7 @@ class PrivacyRepo(Repo):
         await self.run("DELETE FROM reminders WHERE chat_id = ?", (telegram_id,))
         # Rows of older versions named the account in the subject ("account:<id>").
         await self.run("DELETE FROM audit_log WHERE subject = ?", (f"account:{telegram_id}",))
-        for table, column, blank in _ACTORS:
+        for table, column, blank in ACCOUNT_COLUMNS:
             await self.run(
                 f"UPDATE {table} SET {column} = {blank} WHERE {column} = ?",  # noqa: S608 - constants
                 (telegram_id,),
@@ -87,6 +102,141 @@ class PrivacyRepo(Repo):
             (telegram_id,),
         )
         return [CrisisRecord(at=from_db_time(row[0]), category=row[1]) for row in rows]
+
+    # --- the export, beyond what other repositories already read -----------------------
+
+    async def alerts_of_account(self, telegram_id: int) -> list[AlertRecord]:
+        """Alerts raised from the account's messages, oldest first."""
+        rows = await self.all(
+            "SELECT kind, category, created_at, taken_name, taken_at FROM care_alerts"
+            " WHERE telegram_id = ? ORDER BY created_at",
+            (telegram_id,),
+        )
+        return [
+            AlertRecord(
+                kind=row["kind"],
+                category=row["category"],
+                created_at=from_db_time(row["created_at"]),
+                taken_name=row["taken_name"],
+                taken_at=_time(row["taken_at"]),
+            )
+            for row in rows
+        ]
+
+    async def waitlist_of_pupils(self, pupil_ids: Collection[int]) -> list[WaitlistRecord]:
+        """Every place in line of these pupils, open or closed, with its offers."""
+        ids = sorted(set(pupil_ids))
+        if not ids:
+            return []
+        rows = await self.all(
+            "SELECT w.*, p.display_name AS pupil_name,"  # noqa: S608 - ? marks only
+            " coalesce(x.display_name, '') AS specialist_name FROM waitlist w"
+            " JOIN pupils p ON p.id = w.pupil_id LEFT JOIN specialists x ON x.id = w.specialist_id"
+            f" WHERE w.pupil_id IN ({marks(len(ids))}) ORDER BY w.queued_at, w.id",
+            ids,
+        )
+        offers: dict[int, list[OfferRecord]] = {}
+        for row in await self.all(
+            "SELECT o.entry_id, o.state, o.offered_at, o.expires_at, o.booking_id,"  # noqa: S608 - ? marks only
+            " s.starts_at FROM waitlist_offers o JOIN slots s ON s.id = o.slot_id"
+            f" WHERE o.pupil_id IN ({marks(len(ids))}) ORDER BY o.offered_at, o.id",
+            ids,
+        ):
+            offers.setdefault(row["entry_id"], []).append(
+                OfferRecord(
+                    slot_starts_at=from_db_time(row["starts_at"]),
+                    state=row["state"],
+                    offered_at=from_db_time(row["offered_at"]),
+                    expires_at=from_db_time(row["expires_at"]),
+                    booking_id=row["booking_id"],
+                )
+            )
+        return [
+            WaitlistRecord(
+                pupil_name=row["pupil_name"],
+                kind=row["kind"],
+                subject=row["subject"],
+                specialist_name=row["specialist_name"],
+                weekdays=row["weekdays"],
+                day_parts=row["day_parts"],
+                state=row["state"],
+                queued_at=from_db_time(row["queued_at"]),
+                ends_on=date.fromisoformat(row["ends_on"]),
+                closed_at=_time(row["closed_at"]),
+                end_reason=row["end_reason"],
+                offers=tuple(offers.get(row["id"], ())),
+            )
+            for row in rows
+        ]
+
+    async def series_of_pupils(self, pupil_ids: Collection[int]) -> list[SeriesRecord]:
+        ids = sorted(set(pupil_ids))
+        if not ids:
+            return []
+        rows = await self.all(
+            "SELECT r.*, p.display_name AS pupil_name, x.display_name AS specialist_name"  # noqa: S608 - ? marks only
+            " FROM series r JOIN pupils p ON p.id = r.pupil_id"
+            " JOIN specialists x ON x.id = r.specialist_id"
+            f" WHERE r.pupil_id IN ({marks(len(ids))}) ORDER BY r.created_at, r.id",
+            ids,
+        )
+        return [
+            SeriesRecord.model_validate(
+                {**dict(row), "created_at": from_db_time(row["created_at"])}
+            )
+            for row in rows
+        ]
+
+    async def calendar_copies_of(self, telegram_id: int) -> list[CalendarCopyRecord]:
+        rows = await self.all(
+            "SELECT booking_id, sent_at FROM calendar_copies WHERE telegram_id = ?"
+            " ORDER BY booking_id",
+            (telegram_id,),
+        )
+        return [CalendarCopyRecord(booking_id=row[0], sent_at=from_db_time(row[1])) for row in rows]
+
+    async def deliveries_of_pupils(self, pupil_ids: Collection[int]) -> list[MealDeliveryRecord]:
+        ids = sorted(set(pupil_ids))
+        if not ids:
+            return []
+        rows = await self.all(
+            "SELECT s.pupil_id, d.day, d.state, d.fail_reason, d.receipt"  # noqa: S608 - ? marks only
+            " FROM meal_deliveries d JOIN meal_subscriptions s ON s.id = d.subscription_id"
+            f" WHERE s.pupil_id IN ({marks(len(ids))}) ORDER BY d.day, s.pupil_id",
+            ids,
+        )
+        return [MealDeliveryRecord.model_validate(dict(row)) for row in rows]
+
+    async def internship_days_of_pupils(
+        self, pupil_ids: Collection[int]
+    ) -> list[InternshipDayRecord]:
+        ids = sorted(set(pupil_ids))
+        if not ids:
+            return []
+        rows = await self.all(
+            "SELECT pupil_id, day, confirmed_at, provided_as, allowance_cents"  # noqa: S608 - ? marks only
+            f" FROM internship_days WHERE pupil_id IN ({marks(len(ids))}) ORDER BY day, pupil_id",
+            ids,
+        )
+        return [
+            InternshipDayRecord.model_validate(
+                {**dict(row), "confirmed_at": from_db_time(row["confirmed_at"])}
+            )
+            for row in rows
+        ]
+
+    async def broadcasts_of(self, telegram_id: int) -> list[BroadcastRecord]:
+        rows = await self.all(
+            "SELECT school_id, audience, grade, text, created_at, recipients FROM broadcasts"
+            " WHERE sent_by = ? ORDER BY created_at, id",
+            (telegram_id,),
+        )
+        return [
+            BroadcastRecord.model_validate(
+                {**dict(row), "created_at": from_db_time(row["created_at"])}
+            )
+            for row in rows
+        ]
 
     async def reads_of_pupils(
         self, pupil_ids: Collection[int], *, limit: int, not_by: int | None = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import Field
@@ -41,6 +41,95 @@ class ConversationRecord(Model):
     booking_id: int | None = None
 
 
+class AlertRecord(Model):
+    """An alert raised from the person's message (words of crisis, or "contact me"): when,
+    the topic, and who at school took it."""
+
+    kind: str
+    category: str
+    created_at: datetime
+    taken_name: str = ""
+    taken_at: datetime | None = None
+
+
+class OfferRecord(Model):
+    """A freed time offered to a place in line, and what became of it."""
+
+    slot_starts_at: datetime
+    state: str
+    offered_at: datetime
+    expires_at: datetime
+    booking_id: int | None = None
+
+
+class WaitlistRecord(Model):
+    """A place in line for one measure, with the times that suit and the offers made."""
+
+    pupil_name: str
+    kind: str
+    subject: str
+    specialist_name: str = ""  # "" for any suitable specialist
+    weekdays: int
+    day_parts: int
+    state: str
+    queued_at: datetime
+    ends_on: date
+    closed_at: datetime | None = None
+    end_reason: str | None = None
+    offers: tuple[OfferRecord, ...] = ()
+
+
+class SeriesRecord(Model):
+    """Sessions booked together; each session is among the bookings with its series_id."""
+
+    id: int
+    pupil_name: str
+    specialist_name: str
+    kind: str
+    subject: str
+    every_weeks: int
+    booked_by: int
+    created_at: datetime
+
+
+class CalendarCopyRecord(Model):
+    """A calendar file with this session was given to the account: it gets its updates."""
+
+    booking_id: int
+    sent_at: datetime
+
+
+class MealDeliveryRecord(Model):
+    """One day's delivery of meals and what the caterer and the family marked."""
+
+    pupil_id: int
+    day: date
+    state: str
+    fail_reason: str
+    receipt: str | None = None
+
+
+class InternshipDayRecord(Model):
+    """A day the student confirmed being on the internship."""
+
+    pupil_id: int
+    day: date
+    confirmed_at: datetime
+    provided_as: str
+    allowance_cents: int | None = None
+
+
+class BroadcastRecord(Model):
+    """A message the coordinator sent to a school's parents or pupils."""
+
+    school_id: str
+    audience: str
+    grade: int | None = None
+    text: str
+    created_at: datetime
+    recipients: int
+
+
 class AuditRead(Model):
     """One read of a pupil's data by someone other than the pupil, as the audit log has it.
 
@@ -68,8 +157,12 @@ class MyExport(MyData):
     """Everything the bot holds about the person, for the JSON export (GDPR art. 15, 20).
 
     For a parent, their children's: the plans, the sessions with their notes (what the
-    parent typed among them), the meal confirmations with address, phone and dietary note,
-    the claims, and who read the children's data.
+    parent typed among them), the series and places in line, the meal confirmations with
+    address, phone and dietary note and each delivery, the claims and internship days,
+    and who read the children's data. For anyone: what they wrote that alerted someone,
+    their relayed conversations, the calendar files they were given, and (a coordinator)
+    the messages they sent to families. ``storage/data_map/tables.py`` says which table
+    goes where.
     """
 
     plans: tuple[SupportPlan, ...] = ()
@@ -78,6 +171,13 @@ class MyExport(MyData):
     claims: tuple[TransportClaim, ...] = ()
     crisis_events: tuple[CrisisRecord, ...] = ()
     conversations: tuple[ConversationRecord, ...] = ()
+    alerts: tuple[AlertRecord, ...] = ()
+    waitlist: tuple[WaitlistRecord, ...] = ()
+    series: tuple[SeriesRecord, ...] = ()
+    calendar_copies: tuple[CalendarCopyRecord, ...] = ()
+    meal_deliveries: tuple[MealDeliveryRecord, ...] = ()
+    internship_days: tuple[InternshipDayRecord, ...] = ()
+    broadcasts: tuple[BroadcastRecord, ...] = ()
     reads: tuple[AuditRead, ...] = ()
 
 
@@ -88,6 +188,10 @@ class RetentionReport(Model):
     reminders: int = 0
     audit_rows: int = 0
     crisis_events: int = 0
+    care: int = 0
+    waitlist: int = 0
+    calendar_copies: int = 0
+    broadcasts: int = 0
     accounts: int = 0
     codes: int = 0
     link_failures: int = 0

@@ -1,8 +1,11 @@
 """Nothing is kept longer than configured: the nightly pass over what the bot holds.
 
 ``[privacy]`` says how long each kind is kept (the README gives the reasons for the
-defaults): free text (notes, reasons), reminders done with, audit rows, records of words
-of crisis, accounts that never linked. Link codes go when they expire (an expired code
+defaults): free text (notes, reasons, a stopped meal confirmation's address and phone),
+reminders done with, audit rows, records of words of crisis, alerts and relayed
+conversations, closed places in line, calendar copies of sessions that are over,
+messages to families, accounts that never linked (``storage/data_map/tables.py`` lists
+every table and what is kept of it). Link codes go when they expire (an expired code
 answers like a wrong one, so there is nothing to keep it for), and wrong tries once no
 throttle looks at them any more.
 """
@@ -52,6 +55,16 @@ class RetentionService:
                 audit_rows=await tx.retention.delete_audit(now - days(config.audit_retention_days)),
                 crisis_events=await tx.retention.delete_crisis_events(
                     now - days(config.crisis_event_retention_days)
+                ),
+                care=await tx.retention.delete_care(now - days(config.care_retention_days)),
+                waitlist=await tx.retention.delete_closed_places(
+                    now - days(config.waitlist_retention_days)
+                ),
+                calendar_copies=await tx.retention.delete_calendar_copies(
+                    now - days(config.calendar_copy_retention_days)
+                ),
+                broadcasts=await tx.retention.delete_broadcasts(
+                    now - days(config.broadcast_retention_days)
                 ),
                 accounts=await tx.retention.delete_unlinked_accounts(
                     now - days(config.unlinked_account_days)

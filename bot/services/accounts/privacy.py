@@ -85,6 +85,13 @@ class PrivacyService:
                     _conversation(session, actor.telegram_id)
                     for session in await tx.care.sessions_of_chat(actor.telegram_id)
                 ),
+                alerts=tuple(await tx.privacy.alerts_of_account(actor.telegram_id)),
+                waitlist=tuple(await tx.privacy.waitlist_of_pupils(pupil_ids)),
+                series=tuple(await tx.privacy.series_of_pupils(pupil_ids)),
+                calendar_copies=tuple(await tx.privacy.calendar_copies_of(actor.telegram_id)),
+                meal_deliveries=tuple(await tx.privacy.deliveries_of_pupils(pupil_ids)),
+                internship_days=tuple(await tx.privacy.internship_days_of_pupils(pupil_ids)),
+                broadcasts=tuple(await tx.privacy.broadcasts_of(actor.telegram_id)),
                 # Staff are named by role and name; their Telegram ids are not the family's.
                 reads=tuple(r.model_copy(update={"reader_telegram_id": None}) for r in reads),
             )
