@@ -82,6 +82,12 @@ async def show_me(update: Update, context: BotContext) -> None:
             data.scheduled_messages,
         )
     )
+    lines.append(
+        t(
+            "Messages in a conversation with someone at school are passed on and never "
+            "stored: the bot keeps only who talked with whom, and when."
+        )
+    )
     rows = [
         [(t("⬇️ Download my data"), routes.EXPORT.data())],
         [(t("🗑 Erase my account"), routes.ERASE.data())],

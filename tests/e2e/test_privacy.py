@@ -68,6 +68,14 @@ async def test_a_parent_reading_a_childs_plan_is_audited(harness: BotHarness) ->
     }
 
 
+async def test_me_says_conversation_messages_are_never_stored(harness: BotHarness) -> None:
+    await link(harness.services.db, 37, Role.PUPIL, harness.world.pupil_id)
+    sent = await harness.tg.send(harness.user(37), "/me")
+    assert "Ziņas sarunā ar kādu no skolas bots tikai nodod tālāk un nekad neglabā" in (
+        sent[-1].text or ""
+    )
+
+
 async def test_me_export_holds_only_the_users_own_data(harness: BotHarness) -> None:
     await link(harness.services.db, 34, Role.PUPIL, harness.world.pupil_id)
     user = harness.user(34)
