@@ -1,0 +1,67 @@
+"""Crisis rules of the fourth round: each batch's messages and their everyday twins."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.domain.crisis import CrisisCategory, CrisisDetector, default_rules
+
+SUICIDE = CrisisCategory.SUICIDE
+DANGER = CrisisCategory.DANGER
+SEXUAL_ABUSE = CrisisCategory.SEXUAL_ABUSE
+
+
+@pytest.fixture(scope="module")
+def detector() -> CrisisDetector:
+    return CrisisDetector(default_rules(), learned=False)
+
+
+def _alerts(detector: CrisisDetector, text: str, category: CrisisCategory) -> None:
+    found = detector.detect(text)
+    assert found is not None and category in found.categories, found
+
+
+# Harm through a screen: told to die by a crowd, pictures held over a child, an adult
+# online with gifts and secrets, a threat that comes with the address.
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("all the comments on my post say go die and i kinda agree now", SUICIDE),
+        ("no anonīma konta visu nedēļu raksta nomirsti, laikam viņiem taisnība", SUICIDE),
+        ("в личку с анонимных аккаунтов пишут убейся", SUICIDE),
+        ("he wants money or he sends my pics to everyone", SEXUAL_ABUSE),
+        ("prasa naudu vai izsūtīs bildes klasei", SEXUAL_ABUSE),
+        ("говорит если не приеду, видео увидят все в школе", SEXUAL_ABUSE),
+        ("a guy on discord sends me robux and asks me to come over when my parents are away",
+         SEXUAL_ABUSE),
+        ("один дядя в игре дарит мне робуксы и просит удалить переписку", SEXUAL_ABUSE),
+        ("viens vecis no spēles sūta man dāvanas un aicina ciemos kad mamma ir darbā",
+         SEXUAL_ABUSE),
+        ("they wrote i'll find you and sent a picture of my house", DANGER),
+        ("написали найду и убью и скинули мой адрес", DANGER),
+    ],
+)  # fmt: skip
+def test_harm_through_a_screen_alerts(
+    detector: CrisisDetector, text: str, category: CrisisCategory
+) -> None:
+    _alerts(detector, text, category)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "in fortnite some toxic guy wrote kill yourself in chat lol, i reported him",
+        "we watched a film in class about a girl whose classmates wrote go die in comments",
+        "everyone in the group chat says the test was hard, i agree",
+        "в игре какой-то токсик написал убейся лол",
+        "pay 5 euros or you can't come on the trip",
+        "ja ielikšu video no koncerta, visi redzēs kā es dziedu",
+        "teacher said if i don't hand in the photo project she will send it to my parents",
+        "бабушка дарит мне подарки, это наш секрет до дня рождения мамы",
+        "tētis nopirka man spēli, mammai nesaki",
+        "мужик из магазина сказал приедет по адресу когда мама на работе, доставка",
+        "i will find you at the party, send me the address",
+    ],
+)
+def test_everyday_screens_stay_quiet(detector: CrisisDetector, text: str) -> None:
+    assert detector.detect(text) is None
