@@ -9,6 +9,7 @@ from bot.domain.crisis import CrisisCategory, CrisisDetector, default_rules
 SUICIDE = CrisisCategory.SUICIDE
 DANGER = CrisisCategory.DANGER
 SEXUAL_ABUSE = CrisisCategory.SEXUAL_ABUSE
+ABUSE = CrisisCategory.ABUSE
 
 
 @pytest.fixture(scope="module")
@@ -64,4 +65,42 @@ def test_harm_through_a_screen_alerts(
     ],
 )
 def test_everyday_screens_stay_quiet(detector: CrisisDetector, text: str) -> None:
+    assert detector.detect(text) is None
+
+
+# Plans said quietly, and harm at home that hides; each with its everyday twin.
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("please tell my tutor i won't need the bus pass anymore, i won't be around", SUICIDE),
+        ("отмените мне обеды, больше не понадобится. не спрашивайте почему", SUICIDE),
+        ("esam čatā kur runā par to kā aiziet, un es izvēlējos datumu", SUICIDE),
+        ("я сделаю это на стриме, пусть все видят что они сделали", SUICIDE),
+        ("visu izdzēsu. šonakt beigšu", SUICIDE),
+        ("patēvs sit tikai tur kur neredz", ABUSE),
+        ("my stepdad said if i tell the school he'll do it again", ABUSE),
+        ("отчим сказал, если пойду в полицию, он убьёт маму", ABUSE),
+        ("mum hasn't come home for a week and we have no food", ABUSE),
+    ],
+)  # fmt: skip
+def test_plans_and_hidden_harm_alert(
+    detector: CrisisDetector, text: str, category: CrisisCategory
+) -> None:
+    _alerts(detector, text, category)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cancel my lunch from next week, i won't need it anymore, dont ask why lol we are moving",
+        "уберите меня из списка на обеды, больше не понадобится, я перехожу в другую школу",
+        "izvēlējāmies dienu ekskursijai",
+        "im going live tonight on twitch, so they can all see what they did in the game lol",
+        "if tomorrow is like today i'm done with this game lol",
+        "if i tell you the ending of the show he'll do it again lol",
+        "мамы нет дома неделю, она в командировке",
+        "mom is not home for a week, she's on a business trip and grandma is with us",
+    ],
+)
+def test_everyday_plans_and_absences_stay_quiet(detector: CrisisDetector, text: str) -> None:
     assert detector.detect(text) is None
