@@ -7,6 +7,7 @@ import pytest
 from bot.domain.crisis import CrisisCategory, CrisisDetector, default_rules
 
 SUICIDE = CrisisCategory.SUICIDE
+OVERDOSE = CrisisCategory.OVERDOSE
 DANGER = CrisisCategory.DANGER
 SEXUAL_ABUSE = CrisisCategory.SEXUAL_ABUSE
 ABUSE = CrisisCategory.ABUSE
@@ -103,4 +104,46 @@ def test_plans_and_hidden_harm_alert(
     ],
 )
 def test_everyday_plans_and_absences_stay_quiet(detector: CrisisDetector, text: str) -> None:
+    assert detector.detect(text) is None
+
+
+# Where a child is and what a child says plainly: on a bridge now, "I want to stop
+# living", wanting to be with someone who died, pills by the strip; and their twins.
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("i'm standing on the bridge right now, i don't know why i'm texting a bot", SUICIDE),
+        ("сижу на подоконнике, 10 этаж, смотрю вниз", SUICIDE),
+        ("stāvu uz jumta tagad, lūdzu atbildiet", SUICIDE),
+        ("i just want to stop existing", SUICIDE),
+        ("gribu pārstāt eksistēt", SUICIDE),
+        ("мама умерла весной, я хочу к ней", SUICIDE),
+        ("tētis gāja bojā, es gribu būt ar viņu", SUICIDE),
+        ("i swallowed a whole strip of sleeping pills", OVERDOSE),
+        ("brālis sadzērās tabletes", OVERDOSE),
+        ("выпила все обезболивающие из аптечки", OVERDOSE),
+        ("es negribu dzīvot", SUICIDE),  # "negribu" keeps its "ne-"
+    ],
+)  # fmt: skip
+def test_plain_words_and_places_alert(
+    detector: CrisisDetector, text: str, category: CrisisCategory
+) -> None:
+    _alerts(detector, text, category)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i'm on the bridge now, where are you? i'm waiting",
+        "я на крыше сейчас, снимаем закат с друзьями",
+        "es stāvu uz tilta un gaidu draugus, tagad salst",
+        "im on the roof right now fixing the antenna with dad",
+        "i want to stop living in this city, it's boring",
+        "i want to not exist for a week after this exam lol",
+        "дедушка умер, хочу к нему на кладбище",
+        "my cat died, i want to be with her again so much",
+        "i took a painkiller for my tooth",
+    ],
+)
+def test_everyday_places_and_losses_stay_quiet(detector: CrisisDetector, text: str) -> None:
     assert detector.detect(text) is None
