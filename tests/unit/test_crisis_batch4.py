@@ -147,3 +147,40 @@ def test_plain_words_and_places_alert(
 )
 def test_everyday_places_and_losses_stay_quiet(detector: CrisisDetector, text: str) -> None:
     assert detector.detect(text) is None
+
+
+# Twins quieted: lessons about poison and blackmail, a long sleep "until Monday", the
+# killer in a horror film, "mum thinks I hit him", medicine for the flu; and what still
+# alerts beside them, such as something taken in order to die.
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("i drank poison, my stomach hurts so bad", OVERDOSE),
+        ("he hit my mum again last night", ABUSE),
+        ("i had the flu and took the whole pack of paracetamol to die", OVERDOSE),
+        ("наелась грибов из леса чтобы всё закончилось", OVERDOSE),
+        ("iedzēru mammas zāles, lai nomirtu", OVERDOSE),
+        ("i hid in the wardrobe, dad is walking around with a knife", DANGER),
+    ],
+)  # fmt: skip
+def test_what_still_alerts_beside_the_quieted_twins(
+    detector: CrisisDetector, text: str, category: CrisisCategory
+) -> None:
+    _alerts(detector, text, category)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "at the first aid course they showed what to do if a toddler drank poison",
+        "в спектакле моя героиня пьёт яд, репетиция завтра",
+        "in class we watched a film about a boy who was blackmailed online",
+        "gribu aizmigt un nepamosties līdz brīvdienām",
+        "в ужастике маньяк с ножом прятался в шкафу, до сих пор страшно",
+        "brālis sūdzējās mammai ka es viņam iesitu, bet tā nav",
+        "had the flu all week, drank lots of tea and paracetamol",
+        "this cake is to die for, i ate three pieces",
+    ],
+)
+def test_quieted_twins_stay_quiet(detector: CrisisDetector, text: str) -> None:
+    assert detector.detect(text) is None
