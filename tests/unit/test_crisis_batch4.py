@@ -9,6 +9,7 @@ from bot.domain.crisis import CrisisCategory, CrisisDetector, default_rules
 SUICIDE = CrisisCategory.SUICIDE
 OVERDOSE = CrisisCategory.OVERDOSE
 DANGER = CrisisCategory.DANGER
+SELF_HARM = CrisisCategory.SELF_HARM
 SEXUAL_ABUSE = CrisisCategory.SEXUAL_ABUSE
 ABUSE = CrisisCategory.ABUSE
 
@@ -183,4 +184,39 @@ def test_what_still_alerts_beside_the_quieted_twins(
     ],
 )
 def test_quieted_twins_stay_quiet(detector: CrisisDetector, text: str) -> None:
+    assert detector.detect(text) is None
+
+
+# Ukrainian, as refugee pupils write it (it is read with the Russian words).
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("не хочу більше жити", SUICIDE),
+        ("моя донька каже що хоче вмерти", SUICIDE),
+        ("друг каже що покінчить з життям", SUICIDE),
+        ("мене вітчим бє кожен вечір", ABUSE),
+        ("я ковтнула всі пігулки з аптечки", OVERDOSE),
+        ("знову порізала руки", SELF_HARM),
+        ("сусід мене торкався, мені 12", SEXUAL_ABUSE),
+        ("батько п'яний кричить що вб'є нас усіх", DANGER),
+    ],
+)  # fmt: skip
+def test_ukrainian_alerts(detector: CrisisDetector, text: str, category: CrisisCategory) -> None:
+    _alerts(detector, text, category)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "я помру від нудьги на цьому уроці",
+        "хочу вмерти від сорому, забула слова на концерті",
+        "тато побив рекорд у спортзалі",
+        "брат порізав палець, коли різав хліб",
+        "я випила багато чаю з пігулками від застуди",
+        "я не хочу жити в гуртожитку",
+        "завтра мене не буде в школі, я хворію",
+        "мій кіт загинув, хочу до нього",
+    ],
+)
+def test_everyday_ukrainian_stays_quiet(detector: CrisisDetector, text: str) -> None:
     assert detector.detect(text) is None
