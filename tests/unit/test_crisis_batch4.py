@@ -220,3 +220,40 @@ def test_ukrainian_alerts(detector: CrisisDetector, text: str, category: CrisisC
 )
 def test_everyday_ukrainian_stays_quiet(detector: CrisisDetector, text: str) -> None:
     assert detector.detect(text) is None
+
+
+# Sexual abuse told plainly, in short and broken sentences; and the everyday twins.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the swimming coach puts his hand under my shirt",
+        "kaimiņš aiztiek mani zem drēbēm",
+        "репетитор просит остаться после занятия и гладит мне колено",
+        "a man at the station showed me money and said come with him",
+        "vīrietis piedāvāja naudu ja iešu ar viņu uz mašīnu",
+        "отчим продаёт меня мужчинам",
+        "her stepdad sleeps with her, she's 12",
+        "дядя делает со мной сексуальные вещи",
+        "man ir 14, viņam ir 27 un viņš saka ka mīl mani",
+        "im 13 and my boyfriend is 25, it's our secret",
+    ],
+)
+def test_sexual_abuse_told_plainly_alerts(detector: CrisisDetector, text: str) -> None:
+    _alerts(detector, text, SEXUAL_ABUSE)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "coach touched my back after training to fix my posture",
+        "the doctor checked me under my shirt with a stethoscope",
+        "my uncle gave me money and said come with him to the shop",
+        "сосед дал денег и сказал помочь ему с машиной",
+        "my little sister sleeps with mum when she has nightmares",
+        "мама продает мою старую куртку мужчине на olx",
+        "i'm 14 and my boyfriend is 15, we've been dating for a month",
+        "i am 13 and in 20 years i want a boyfriend and a dog",
+    ],
+)
+def test_everyday_touch_money_and_dating_stay_quiet(detector: CrisisDetector, text: str) -> None:
+    assert detector.detect(text) is None
