@@ -257,3 +257,40 @@ def test_sexual_abuse_told_plainly_alerts(detector: CrisisDetector, text: str) -
 )
 def test_everyday_touch_money_and_dating_stay_quiet(detector: CrisisDetector, text: str) -> None:
     assert detector.detect(text) is None
+
+
+# Harm at home and danger outside, in short broken sentences; and the everyday twins.
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("мамка пьяная и опять бьёт", ABUSE),
+        ("tante mani nebaro jau trīs dienas", ABUSE),
+        ("stepdad held my hand on the hot stove", ABUSE),
+        ("they are kicking him behind the garages, he is on the ground", DANGER),
+        ("мы на льду на реке и он трещит", DANGER),
+        ("viņš atņēma man pasi un saka ka jāstrādā bez algas", DANGER),
+        ("mammas bijušais draugs stāv pie durvīm ar nazi", DANGER),
+        ("two men pulled me into a car, i dont know where i am", DANGER),
+    ],
+)  # fmt: skip
+def test_home_and_outside_danger_alerts(
+    detector: CrisisDetector, text: str, category: CrisisCategory
+) -> None:
+    _alerts(detector, text, category)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "родители бьют тревогу, я не пришла домой вовремя",
+        "mom was drunk at the wedding and hit the dance floor lol",
+        "we fast before easter, mum doesnt give me meat, only fish",
+        "mamma nolika manu roku uz karstas plīts lai parādītu ka karsts, es biju maza",
+        "we went skating on the lake, the ice was cracking a bit but it was thick",
+        "the hotel took my passport at check in, i can't leave until they give it back",
+        "a man came to our house with a gun, he was a hunter looking for his dog",
+        "mum pulled me into the car because it was raining, i was so scared of thunder",
+    ],
+)
+def test_everyday_home_and_outside_stay_quiet(detector: CrisisDetector, text: str) -> None:
+    assert detector.detect(text) is None
