@@ -25,6 +25,7 @@ from storage.care import CareRepo
 from storage.codes import CodesRepo
 from storage.consultations.bookings import BookingsRepo
 from storage.consultations.calendar import CalendarRepo
+from storage.consultations.desk import DeskRepo
 from storage.consultations.history import HistoryRepo
 from storage.consultations.series import SeriesRepo
 from storage.consultations.slots import SlotChanges, SlotsRepo
@@ -145,6 +146,10 @@ class Tx:
     @cached_property
     def waitlist(self) -> WaitlistRepo:
         return WaitlistRepo(self.conn)
+
+    @cached_property
+    def desk(self) -> DeskRepo:
+        return DeskRepo(self.conn)
 
     @cached_property
     def series(self) -> SeriesRepo:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from enum import IntEnum, StrEnum
 
-from bot.domain.consultations import Offer, Slot
+from bot.domain.consultations import Booking, Offer, Slot
 from bot.domain.dates import RIGA, at_local
 from bot.domain.errors import N_, DomainError
 from bot.domain.models import MeasureKind, Model
@@ -161,6 +161,13 @@ class Waiting(Model):
     kind: MeasureKind
     subject: str
     count: int
+
+
+class Desk(Model):
+    """A specialist's desk: the bookings of a period, and who waits for a free time."""
+
+    bookings: list[Booking]
+    waiting: list[Waiting]
 
 
 # --- errors ---------------------------------------------------------------------------

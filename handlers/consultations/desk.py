@@ -19,6 +19,7 @@ from bot.domain.consultations import (
 from bot.domain.questions import CallDetails, CancelReason, DeclineReason
 from handlers.care import routes as care
 from handlers.consultations import routes, series_desk
+from handlers.consultations.line_words import waiting_text
 from handlers.consultations.words import (
     STATE_ICONS,
     chat_is_open,
@@ -43,12 +44,13 @@ async def week_command(update: Update, context: BotContext) -> None:
 
 async def show_inbox(update: Update, context: BotContext) -> None:
     await context.services.questions.end(context.actor)
-    found = await context.services.desk.inbox(context.actor)
+    desk = await context.services.desk.inbox(context.actor)
+    found = desk.bookings
     t = context.texts
     rows = series_desk.inbox_rows(t, found, lambda b: _line(context, b, mark=True))
     rows.append(menu_row(t))
     text = t("Requests waiting for your answer:") if found else t("No requests are waiting.")
-    text = "\n".join(filter(None, [text, await series_desk.waiting_line(context)]))
+    text = "\n".join(filter(None, [text, waiting_text(t, desk.waiting)]))
     await answer(update, context, text, rows, edit=is_editing(update))
 
 
@@ -62,7 +64,8 @@ async def show_week(update: Update, context: BotContext) -> None:
 
 async def show_agenda(update: Update, context: BotContext, days: int) -> None:
     await context.services.questions.end(context.actor)
-    found = await context.services.desk.agenda(context.actor, days)
+    desk = await context.services.desk.agenda(context.actor, days)
+    found = desk.bookings
     t = context.texts
     if days == 1:
         head = t("Today:") if found else t("No sessions today.")
@@ -70,7 +73,7 @@ async def show_agenda(update: Update, context: BotContext, days: int) -> None:
         head = t("The next 7 days:") if found else t("No sessions in the next 7 days.")
     lines = [head, *(_agenda_line(context, booking) for booking in found)]
     if days > 1:
-        lines += filter(None, [await series_desk.waiting_line(context)])
+        lines += filter(None, [waiting_text(t, desk.waiting)])
     rows: list[list[Button]] = [[(_line(context, b), routes.SESSION.data(b.id))] for b in found]
     if days == 1:
         rows.append([(t("🗓 This week"), routes.WEEK.data())])

@@ -13,7 +13,7 @@ from bot.domain.questions import SeriesReason
 from bot.domain.series import Series
 from bot.i18n import Texts
 from handlers.consultations import routes
-from handlers.consultations.line_words import EVERY_NAMES, kind_title, waiting_text
+from handlers.consultations.line_words import EVERY_NAMES, kind_title
 from handlers.consultations.words import STATE_ICONS
 from handlers.figures import routes as figures
 from handlers.figures.screens import scope_of
@@ -38,11 +38,6 @@ def inbox_rows(
             line = t("🔁 {line} (+{more})", line=line_of(booking), more=count - 1)
             rows.append([(line, routes.SERIES_OF.data(booking.series_id))])
     return rows
-
-
-async def waiting_line(context: BotContext) -> str:
-    """'⏳ Waiting for a free time: ...' for the specialist ('' when nobody waits)."""
-    return waiting_text(context.texts, await context.services.waitlist.waiting_here(context.actor))
 
 
 async def show(update: Update, context: BotContext, series: Series) -> None:

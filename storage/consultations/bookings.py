@@ -71,7 +71,32 @@ def parse_parties(text: str | None) -> list[Recipient]:
     return list(found.values())
 
 
-def _booking(row: aiosqlite.Row | dict[str, Any]) -> Booking:
+def of_specialists(
+    ids: Sequence[int],
+    start: datetime,
+    end: datetime,
+    states: tuple[BookingState, ...],
+    urgent_since: datetime,
+) -> tuple[str, dict[str, object]]:
+    """The SELECT (unordered) of the bookings in [start, end) of these specialist records."""
+    placeholders = ",".join(f":s{i}" for i in range(len(states)))
+    people = ",".join(f":x{i}" for i in range(len(ids)))
+    sql = (
+        _SELECT + f" WHERE b.specialist_id IN ({people}) AND b.starts_at >= :start"
+        f" AND b.starts_at < :end AND b.state IN ({placeholders})"
+    )
+    args: dict[str, object] = {
+        "since": to_db_time(urgent_since),
+        **{f"x{i}": person for i, person in enumerate(ids)},
+        "start": to_db_time(start),
+        "end": to_db_time(end),
+        **{f"s{i}": state.value for i, state in enumerate(states)},
+    }
+    return sql, args
+
+
+def booking_from_row(row: aiosqlite.Row | dict[str, Any]) -> Booking:
+    """A booking from a row of the bookings SELECT."""
     return Booking(
         id=row["id"],
         slot_id=row["slot_id"],
@@ -153,14 +178,14 @@ class BookingsRepo(Repo):
     ) -> Booking | None:
         since = to_db_time(urgent_since) if urgent_since else _NO_URGENCY
         row = await self.one(_SELECT + " WHERE b.id = :id", {"since": since, "id": booking_id})
-        return _booking(row) if row else None
+        return booking_from_row(row) if row else None
 
     async def open_booking_of_slot(self, slot_id: int) -> Booking | None:
         row = await self.one(
             _SELECT + f" WHERE b.slot_id = :slot AND b.state IN ({_OPEN})",
             {"since": _NO_URGENCY, "slot": slot_id},
         )
-        return _booking(row) if row else None
+        return booking_from_row(row) if row else None
 
     async def update_state(
         self,
@@ -263,13 +288,13 @@ class BookingsRepo(Repo):
             " ORDER BY b.starts_at LIMIT :limit"
         )
         args = {"since": _NO_URGENCY, "after": to_db_time(since), "limit": limit, **names}
-        return [_booking(row) for row in await self.all(sql, args)]
+        return [booking_from_row(row) for row in await self.all(sql, args)]
 
     async def bookings_of_series(self, series_id: int) -> list[Booking]:
         """Every session of a series, by time."""
         sql = _SELECT + " WHERE b.series_id = :series ORDER BY b.starts_at"
         return [
-            _booking(row)
+            booking_from_row(row)
             for row in await self.all(sql, {"since": _NO_URGENCY, "series": series_id})
         ]
 
@@ -280,7 +305,9 @@ class BookingsRepo(Repo):
         names = {f"p{i}": pid for i, pid in enumerate(pupil_ids)}
         placeholders = ",".join(f":p{i}" for i in range(len(pupil_ids)))
         sql = _SELECT + f" WHERE b.pupil_id IN ({placeholders}) ORDER BY b.starts_at, b.id"
-        return [_booking(row) for row in await self.all(sql, {"since": _NO_URGENCY, **names})]
+        return [
+            booking_from_row(row) for row in await self.all(sql, {"since": _NO_URGENCY, **names})
+        ]
 
     async def bookings_of_specialist(
         self,
@@ -295,21 +322,11 @@ class BookingsRepo(Repo):
         ids = [specialist_id] if isinstance(specialist_id, int) else list(specialist_id)
         if not ids:
             return []
-        placeholders = ",".join(f":s{i}" for i in range(len(states)))
-        people = ",".join(f":x{i}" for i in range(len(ids)))
-        sql = (
-            _SELECT + f" WHERE b.specialist_id IN ({people}) AND b.starts_at >= :start"
-            f" AND b.starts_at < :end AND b.state IN ({placeholders})"
-            " ORDER BY urgent DESC, b.starts_at"
-        )
-        args: dict[str, object] = {
-            "since": to_db_time(urgent_since),
-            **{f"x{i}": person for i, person in enumerate(ids)},
-            "start": to_db_time(start),
-            "end": to_db_time(end),
-            **{f"s{i}": state.value for i, state in enumerate(states)},
-        }
-        return [_booking(row) for row in await self.all(sql, args)]
+        sql, args = of_specialists(ids, start, end, states, urgent_since)
+        return [
+            booking_from_row(row)
+            for row in await self.all(sql + " ORDER BY urgent DESC, b.starts_at", args)
+        ]
 
     async def parties(self, booking: Booking) -> list[Recipient]:
         """The active accounts of the pupil, their guardians and the specialist, once each."""
@@ -362,7 +379,7 @@ class BookingsRepo(Repo):
             ),
         )
         assert row is not None  # noqa: S101 - RETURNING of an INSERT
-        return _booking(
+        return booking_from_row(
             {
                 **dict(row),
                 "pupil_name": pupil_name,

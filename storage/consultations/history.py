@@ -7,7 +7,7 @@ from datetime import datetime
 
 from bot.domain.consultations import USING_HOURS, Booking
 from bot.domain.models import MeasureKind
-from storage.consultations.bookings import _NO_URGENCY, _SELECT, _booking
+from storage.consultations.bookings import _NO_URGENCY, _SELECT, booking_from_row
 from storage.db import Repo, to_db_time
 
 _USING = ",".join(f"'{state.value}'" for state in USING_HOURS)
@@ -43,7 +43,7 @@ class HistoryRepo(Repo):
             "offset": offset,
             **names,
         }
-        return [_booking(row) for row in await self.all(sql, args)]
+        return [booking_from_row(row) for row in await self.all(sql, args)]
 
     async def minutes_used(self, pupil_ids: Sequence[int], now: datetime) -> dict[int, int]:
         """Per pupil: minutes of sessions that used plan hours and have started."""

@@ -36,6 +36,16 @@ _FITS = (
     " AND (w.specialist_id IS NULL OR w.specialist_id = :specialist)"
 )
 
+# Who waits for a time specialist :specialist could give (today is :day), by kind and
+# subject: read with the specialist's bookings (storage/consultations/desk.py).
+WAITING_FOR = (
+    "SELECT w.kind, w.subject, count(*) AS n FROM waitlist w"  # noqa: S608 - fixed fragments
+    " JOIN specialists x ON x.id = :specialist"
+    " WHERE w.school_id = x.school_id AND w.state IN ('waiting', 'offered')"
+    f" AND w.ends_on >= :day AND {_FITS.replace(':specialist_kind', 'x.kind')}"
+    " GROUP BY w.kind, w.subject"
+)
+
 # The places in line a free slot fits, first in line first; never one offered it before.
 _CANDIDATES = (
     "SELECT w.*, p.display_name AS pupil_name, '' AS specialist_name, 0 AS position"  # noqa: S608 - fixed fragments
@@ -376,18 +386,6 @@ class WaitlistRepo(Repo):
         return parse_parties(row[0] if row else None)
 
     # --- who waits ---------------------------------------------------------------------
-
-    async def waiting_for(self, specialist_id: int, today: date) -> list[Waiting]:
-        """Who waits for a time that this specialist could give, by kind and subject."""
-        rows = await self.all(
-            "SELECT w.kind, w.subject, count(*) AS n FROM waitlist w"  # noqa: S608 - fixed fragments
-            " JOIN specialists x ON x.id = :specialist"
-            " WHERE w.school_id = x.school_id AND w.state IN ('waiting', 'offered')"
-            f" AND w.ends_on >= :day AND {_FITS.replace(':specialist_kind', 'x.kind')}"
-            " GROUP BY w.kind, w.subject ORDER BY w.kind DESC, w.subject",
-            {"specialist": specialist_id, "day": today.isoformat()},
-        )
-        return [Waiting(kind=MeasureKind(r[0]), subject=r[1], count=r[2]) for r in rows]
 
     async def waiting_in(self, school_ids: Sequence[str], today: date) -> list[Waiting]:
         """Who waits in these schools, by kind and subject."""

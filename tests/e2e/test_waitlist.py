@@ -205,3 +205,22 @@ async def test_staff_see_how_many_wait_and_a_place_ends_with_its_plan(
     await harness.tg.press(coordinator, "fg:home")
     await press_prefix(harness, coordinator, "wl:fig:")
     assert "Matemātika" not in harness.api.last_bot_message(COORDINATOR).text
+
+
+async def test_the_specialist_sees_who_waits_on_the_week_and_the_requests(
+    harness: BotHarness,
+) -> None:
+    await setup(harness)
+    teacher = harness.user(TEACHER)
+    await harness.tg.send(teacher, "/week")
+    assert "Gaida brīvu laiku" not in harness.api.last_bot_message(TEACHER).text
+    await book_the_time(harness, harness.user(ANNA))
+    await join_the_line(harness, harness.user(KARLIS))
+    await join_the_line(harness, harness.user(MARTA))
+    await harness.tg.send(teacher, "/week")
+    week = harness.api.last_bot_message(TEACHER).text
+    assert "⏳ Gaida brīvu laiku: Konsultācija: Matemātika: 2" in week, week
+    assert "Anna" in week  # the booked time is on the week too, in the same one read
+    await harness.tg.press(teacher, "sp:in")
+    inbox = harness.api.last_bot_message(TEACHER).text
+    assert "⏳ Gaida brīvu laiku: Konsultācija: Matemātika: 2" in inbox, inbox

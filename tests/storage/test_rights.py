@@ -284,7 +284,6 @@ ROWS: list[Row] = [
         {"pupil", "guardian"},
         lambda s, a, w: _offered(s, w, s.waitlist.decline_offer, a),
     ),
-    row("waitlist.waiting_here", {"specialist"}, lambda s, a, w: s.waitlist.waiting_here(a)),
     row(
         "waitlist.waiting_in",
         {"coordinator"},

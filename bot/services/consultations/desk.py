@@ -22,6 +22,7 @@ from bot.domain.dates import riga_day, riga_midnight
 from bot.domain.errors import NotAllowed, check_text
 from bot.domain.models import Role
 from bot.domain.reminders import LateCancelPayload, Planned, ReminderKind
+from bot.domain.waitlist import Desk
 from bot.services.consultations import sessions
 from bot.services.consultations.booking import ConsultationsBase
 from bot.services.consultations.rules import check_change
@@ -42,38 +43,40 @@ PROPOSABLE = (BookingState.REQUESTED, BookingState.CONFIRMED)
 class DeskService(ConsultationsBase):
     """The specialist's side: the inbox, accepting, declining, proposing, the day."""
 
-    async def inbox(self, actor: Actor) -> list[Booking]:
+    async def inbox(self, actor: Actor) -> Desk:
         """Requests waiting for an answer (every school's): urgent emotional-support ones
-        first (🔴)."""
-        ids = actor.require_specialist_ids()
+        first (🔴); and who waits for a free time."""
         now = self.clock.now()
-        async with self.uow.read() as tx:
-            found = await tx.bookings.bookings_of_specialist(
-                ids,
-                now,
-                now + timedelta(days=self.config.horizon_days + 1),
-                (BookingState.REQUESTED,),
-                now - timedelta(days=self.config.urgent_window_days),
-            )
-            await sessions.audit_reads(tx, actor, now, [b.pupil_id for b in found])
-        return found
+        return await self._desk(
+            actor,
+            now,
+            now + timedelta(days=self.config.horizon_days + 1),
+            (BookingState.REQUESTED,),
+        )
 
-    async def agenda(self, actor: Actor, days: int = 1) -> list[Booking]:
-        """Sessions (every school's) from the start of today (Riga) for ``days`` days."""
+    async def agenda(self, actor: Actor, days: int = 1) -> Desk:
+        """Sessions (every school's) from the start of today (Riga) for ``days`` days, in
+        time order; and who waits for a free time."""
+        today = riga_day(self.clock.now())
+        found = await self._desk(
+            actor, riga_midnight(today), riga_midnight(today + timedelta(days=days)), AGENDA_STATES
+        )
+        return found.model_copy(
+            update={"bookings": sorted(found.bookings, key=lambda b: b.starts_at)}
+        )
+
+    async def _desk(
+        self, actor: Actor, start: datetime, end: datetime, states: tuple[BookingState, ...]
+    ) -> Desk:
         ids = actor.require_specialist_ids()
         now = self.clock.now()
-        start = riga_midnight(riga_day(now))
-        end = riga_midnight(riga_day(now) + timedelta(days=days))
+        urgent_since = now - timedelta(days=self.config.urgent_window_days)
         async with self.uow.read() as tx:
-            found = await tx.bookings.bookings_of_specialist(
-                ids,
-                start,
-                end,
-                AGENDA_STATES,
-                now - timedelta(days=self.config.urgent_window_days),
+            bookings, waiting = await tx.desk.desk(
+                ids, start, end, states, urgent_since, riga_day(now)
             )
-            await sessions.audit_reads(tx, actor, now, [b.pupil_id for b in found])
-        return sorted(found, key=lambda b: b.starts_at)
+            await sessions.audit_reads(tx, actor, now, [b.pupil_id for b in bookings])
+        return Desk(bookings=bookings, waiting=waiting)
 
     async def session(self, actor: Actor, booking_id: int) -> Booking:
         """One of the specialist's bookings, with urgency; others' bookings are refused."""

@@ -234,12 +234,6 @@ class WaitlistService(ConsultationsBase):
 
     # --- what staff see ------------------------------------------------------------------
 
-    async def waiting_here(self, actor: Actor) -> list[Waiting]:
-        """How many wait for a time this specialist could give, by kind and subject."""
-        specialist_id = actor.require_specialist()
-        async with self.uow.read() as tx:
-            return await tx.waitlist.waiting_for(specialist_id, riga_day(self.clock.now()))
-
     async def waiting_in(self, actor: Actor, scope: Scope) -> list[Waiting]:
         """How many wait in a coordinator's school or region, by kind and subject."""
         async with self.uow.read() as tx:
