@@ -18,7 +18,7 @@ from typing import Literal
 from pydantic import ValidationError
 
 from bot.domain.crisis.model import LANGUAGES, CrisisCategory, Entries, Rule, RuleSet
-from bot.domain.crisis.text import fold
+from bot.domain.crisis.text import APOSTROPHES, fold
 
 MIN_STEM = 3  # a shorter stem would match half the dictionary
 # Groups the detector itself uses; a rules file may fill them, a rule may use them.
@@ -33,7 +33,6 @@ RESERVED_GROUPS = (
     "serious",
 )
 _GROUP_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-_APOSTROPHES = str.maketrans("", "", "'’`ʼ′")
 
 WordKind = Literal["forms", "stem", "exact", "number"]
 # How a rule asks for a group's word: "want" (not negated), "not want", "any want".
@@ -78,7 +77,7 @@ def _words(token: str) -> list[Word]:
             raise ValueError("a number is written '#5' (any number from 5 up)")
         return [Word("number", core[1:], core)]
     written = "".join(
-        ch if ch.isalnum() else " " for ch in core.casefold().translate(_APOSTROPHES)
+        ch if ch.isalnum() else " " for ch in core.casefold().translate(APOSTROPHES)
     ).split()
     folded = fold(core).split()
     if not folded or len(folded) != len(written):

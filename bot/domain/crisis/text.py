@@ -13,7 +13,7 @@ import unicodedata
 
 # Apostrophes are dropped, not turned into spaces: "don't" is one word, and so is the
 # Russian soft sign typed as an apostrophe ("zhit'").
-_APOSTROPHES = str.maketrans("", "", "'’`ʼ′")
+APOSTROPHES = str.maketrans("", "", "'’`ʼ′")
 _RUN = re.compile(r"(\w)\1{2,}")  # "dieee", "хочууу": pupils stretch words
 
 
@@ -39,7 +39,7 @@ _LAUGHS = str.maketrans(dict.fromkeys("😂🤣😹😆😅😝😜🤪💀", " 
 
 def fold(text: str) -> str:
     """Case, diacritics and apostrophes folded away; non-letters become spaces."""
-    lowered = text.casefold().translate(_APOSTROPHES)
+    lowered = text.casefold().translate(APOSTROPHES)
     if lowered and ord(max(lowered)) >= _TABLE_END:  # emoji, other scripts
         return " ".join(_fold_each(lowered.translate(_LAUGHS)).split())
     return " ".join(lowered.translate(_TABLE).split())
