@@ -31,12 +31,12 @@ from bot.domain.consultations import (
 )
 from bot.domain.dates import RIGA, riga_day
 from bot.domain.errors import NotAllowed, check_text
-from bot.domain.models import MeasureKind
 from bot.services.consultations import sessions
 from bot.services.consultations.availability import AvailabilityService
 from bot.services.consultations.rules import (
     auto_confirms,
     check_change,
+    check_channel,
     check_terms,
     check_times,
     confirms_at_once,
@@ -199,8 +199,7 @@ class BookingService(ConsultationsBase):
             raise SlotTaken() if found.taken else SlotGone()
         if measure is None:
             raise NotInPlan()
-        if channel == Channel.CHAT and measure.kind != MeasureKind.EMOTIONAL_SUPPORT:
-            raise NotAllowed()
+        check_channel(channel, measure.kind)
         assert terms is not None and found.specialist_kind is not None  # noqa: S101
         check_times(self.config, slot, now)
         plan_id = check_terms(self.config, terms, measure.kind, slot)

@@ -15,6 +15,7 @@ from bot.domain.consultations import (
     BOOKABLE,
     Booking,
     BookingTerms,
+    Channel,
     NoHoursLeft,
     NotInPlan,
     Offer,
@@ -72,6 +73,12 @@ async def check_booking(
         pupil_id=pupil_id, school_id=school_id, kind=kind, subject=subject, slot=slot, now=now
     )
     return check_terms(config, terms, kind, slot, freed_minutes=freed_minutes, new=new)
+
+
+def check_channel(channel: Channel, kind: MeasureKind) -> None:
+    """Only an emotional-support session may be held in the chat; the rest are calls."""
+    if channel == Channel.CHAT and kind != MeasureKind.EMOTIONAL_SUPPORT:
+        raise NotAllowed()
 
 
 def check_times(config: BookingConfig, slot: Slot, now: datetime, *, notice: bool = True) -> None:

@@ -47,7 +47,12 @@ from bot.domain.series import (
 )
 from bot.services.consultations import series_moves, series_sessions, sessions
 from bot.services.consultations.booking import ConsultationsBase
-from bot.services.consultations.rules import auto_confirms, check_terms, check_times
+from bot.services.consultations.rules import (
+    auto_confirms,
+    check_channel,
+    check_terms,
+    check_times,
+)
 from storage.uow import Tx
 
 EVERY = (1, 2)  # every week, every other week
@@ -132,8 +137,7 @@ class SeriesService(ConsultationsBase):
         note = check_text(note, self.config.note_max_chars, required=False)
         plan = await self._times(actor, pupil_id, measure_id, slot_id, every)
         pupil, measure = plan.pupil, plan.measure
-        if channel == Channel.CHAT and measure.kind != MeasureKind.EMOTIONAL_SUPPORT:
-            raise NotAllowed()
+        check_channel(channel, measure.kind)
         now = self.clock.now()
         async with self.uow.write() as tx:
             found = await tx.series.slots_at(plan.first.specialist_id, plan.times, pupil.id)
